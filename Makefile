@@ -1,0 +1,43 @@
+# ftprep — build, test, benchmark, fuzz.
+GO        ?= go
+BIN       ?= bin/ftprep
+# Packages with concurrent code: run under the race detector in `make test`.
+RACE_PKGS ?= ./pkg/validate/... ./pkg/split/... ./pkg/upload/... ./pkg/jsonl/...
+FUZZTIME  ?= 10s
+NODE_DIR  ?= tools/node
+
+.PHONY: build test vet node-tools bench fuzz lint demo clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/ftprep
+
+# The main job on the sample dataset shipped in testdata/.
+demo: build
+	./$(BIN) validate testdata/sample/train.jsonl
+
+# Node tools the service tests start (Prism, Azurite, tiktoken); skipped where npm is absent.
+node-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ ! -f $(NODE_DIR)/node_modules/.package-lock.json ] || [ $(NODE_DIR)/package-lock.json -nt $(NODE_DIR)/node_modules/.package-lock.json ]; then \
+	    npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error; \
+	  fi; \
+	else echo "npm not found: tests that need Prism, Azurite or tiktoken will be skipped"; fi
+
+vet:
+	$(GO) vet ./...
+
+test: node-tools vet
+	$(GO) test -race -count=1 $(RACE_PKGS)
+	$(GO) test -count=1 ./...
+
+bench: build
+	bash benchmarks/run.sh
+
+fuzz:
+	bash .ci/fuzz.sh $(FUZZTIME)
+
+lint: vet
+	@out=$$(gofmt -l cmd internal pkg benchmarks 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+clean:
+	rm -rf bin
