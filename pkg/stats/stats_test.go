@@ -33,7 +33,7 @@ func TestCompute(t *testing.T) {
 	if s.BilledTokens != 2*(10+3+50) || s.EpochsEstimated {
 		t.Fatalf("billed = %d estimated=%v", s.BilledTokens, s.EpochsEstimated)
 	}
-	want := []report.Bucket{{2, 4, 1}, {4, 8, 0}, {8, 16, 1}, {16, 32, 0}, {32, 64, 0}, {64, 128, 1}}
+	want := []report.Bucket{{Lo: 2, Hi: 4, Count: 1}, {Lo: 4, Hi: 8}, {Lo: 8, Hi: 16, Count: 1}, {Lo: 16, Hi: 32}, {Lo: 32, Hi: 64}, {Lo: 64, Hi: 128, Count: 1}}
 	if !reflect.DeepEqual(s.Histogram, want) {
 		t.Fatalf("histogram = %v", s.Histogram)
 	}
