@@ -12,8 +12,9 @@ out=benchmarks/out/results.md
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(go version | cut -d' ' -f3-4), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo
 } > "$out"
-for s in tokens validate split; do
-  if [ -x "benchmarks/$s/run.sh" ] || [ -f "benchmarks/$s/run.sh" ]; then
+for d in benchmarks/*/; do
+  s=$(basename "$d")
+  if [ -f "benchmarks/$s/run.sh" ]; then
     echo "### $s" | tee -a "$out"
     bash "benchmarks/$s/run.sh" | tee -a "$out"
     echo | tee -a "$out"

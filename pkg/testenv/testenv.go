@@ -86,10 +86,11 @@ func FreePort(t testing.TB) int {
 
 // Server is a started stand-in.
 type Server struct {
-	URL  string // http://127.0.0.1:PORT
-	Port int
-	mu   sync.Mutex
-	log  bytes.Buffer
+	readyAt int    // length of the log when the server became ready
+	URL     string // http://127.0.0.1:PORT
+	Port    int
+	mu      sync.Mutex
+	log     bytes.Buffer
 }
 
 // Log returns what the server printed so far (Prism logs its validation verdicts there).
@@ -141,6 +142,9 @@ func start(t testing.TB, bin string, args []string, ready func(url string) bool,
 		default:
 		}
 		if ready(s.URL) {
+			s.mu.Lock()
+			s.readyAt = s.log.Len()
+			s.mu.Unlock()
 			return s
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -199,14 +203,21 @@ func Azurite(t testing.TB) *Server {
 	}, 60*time.Second)
 }
 
-// MustContainNo fails when the server log shows a request-validation failure
-// (Prism prints "Request did not pass the validation" / "Violation:" lines).
+// MustPassValidation fails the test when Prism reported, after it became
+// ready, a request that did not match the spec: a request-validation error
+// ("✖ error" lines, 422 UNPROCESSABLE_ENTITY), an unknown path or method, or
+// a missing credential. Prism's warnings about its own generated responses
+// ("Violation: response...") are not about our requests and are ignored.
 func (s *Server) MustPassValidation(t testing.TB) {
 	t.Helper()
-	l := s.Log()
-	for _, bad := range []string{"Violation:", "did not pass the validation", "Request terminated with error"} {
-		if strings.Contains(l, bad) {
-			t.Fatalf("Prism rejected a request:\n%s", l)
+	s.mu.Lock()
+	l := s.log.String()[s.readyAt:]
+	s.mu.Unlock()
+	for _, line := range strings.Split(l, "\n") {
+		for _, bad := range []string{"✖  error", "did not pass the validation", "Request terminated with error"} {
+			if strings.Contains(line, bad) {
+				t.Fatalf("Prism rejected a request (%q):\n%s", strings.TrimSpace(line), l)
+			}
 		}
 	}
 }
