@@ -310,8 +310,8 @@ func TestRealData(t *testing.T) {
 	// Errors the files truly have under --target openai (bom-missing is
 	// Azure's documented BOM rule and applies to every file without one).
 	expected := map[string]map[string]int{
-		"49595-HW1__biden.jsonl":                     {"json-invalid": 5},
-		"daneel__validation_set.jsonl":               {"tool-call-invalid": 79},
+		"49595-HW1__biden.jsonl":                      {"json-invalid": 5},
+		"daneel__validation_set.jsonl":                {"tool-call-invalid": 79},
 		"openai-cookbook__toy_chat_fine_tuning.jsonl": {"too-few-examples": 1},
 		"akshata29-finetuning__conv_dpo_val.jsonl":    {"too-few-examples": 1},
 		"akshata29-finetuning__conv_sft_val.jsonl":    {"too-few-examples": 1},
