@@ -19,6 +19,9 @@ import (
 	"github.com/ftprep/ftprep/pkg/testenv"
 )
 
+// raceEnabled is set under the race detector, which makes the big tests slow.
+var raceEnabled bool
+
 const okLine = `{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}`
 
 // okLines returns n distinct valid chat lines.
@@ -193,7 +196,7 @@ func plantedFile(n int) planted {
 // with one worker and with many (200k lines; 20k under -short).
 func TestPlantedErrors(t *testing.T) {
 	n := 200000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 20000
 	}
 	p := plantedFile(n)
@@ -435,10 +438,10 @@ func TestImageHeaders(t *testing.T) {
 // TestNoHeldFile: memory does not grow with the input (a rough guard; the
 // benchmark measures RSS).
 func TestNoHeldFile(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("short")
 	}
-	in := strings.Repeat(okLine+"\n", 200000) // 19 MB, all duplicates after line 1
+	in := strings.Repeat(okLine+"\n", 100000) // 9.5 MB, all duplicates after line 1
 	var ms runtime.MemStats
 	peak := uint64(0)
 	runtime.GC()
@@ -449,11 +452,11 @@ func TestNoHeldFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts["duplicate-example"] != 199999 {
+	if res.Counts["duplicate-example"] != 99999 {
 		t.Errorf("duplicates: %d", res.Counts["duplicate-example"])
 	}
 	if peak > 200<<20 {
-		t.Errorf("heap in use %d MB while validating 19 MB", peak>>20)
+		t.Errorf("heap in use %d MB while validating 9.5 MB", peak>>20)
 	}
 }
 
