@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -31,6 +32,12 @@ func Parse(line []byte) (*Value, *SyntaxError) {
 			msg = err.Error()
 			if se, ok := err.(*json.SyntaxError); ok && se.Offset > 0 {
 				off = int(se.Offset) - 1
+				switch {
+				case strings.HasPrefix(msg, "unexpected end"):
+					off = len(line)
+				case strings.Contains(msg, "string escape code"):
+					off-- // point at the backslash
+				}
 			} else {
 				off = len(line)
 			}
