@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -42,7 +43,14 @@ func main() {
 	workers := flag.Int("workers", 0, "validator workers (0 = GOMAXPROCS)")
 	noTokens := flag.Bool("no-tokens", false, "skip token counting")
 	header := flag.Bool("header", false, "print the table header first")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of -run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	switch {
 	case *gen != "":
 		if err := generate(*gen, int64(*mb)<<20); err != nil {
@@ -56,7 +64,7 @@ func main() {
 		}
 		if err := run(*runFile, *workers, *noTokens); err != nil {
 			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			os.Exit(1) //nolint:gocritic // the profile is incomplete then anyway
 		}
 	default:
 		flag.Usage()

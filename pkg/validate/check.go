@@ -196,8 +196,19 @@ func (lc *lineCheck) walk(v *jsonl.Value) {
 		}
 	case jsonl.Object:
 		ms := v.Members
+		var keys map[string]struct{} // for big objects; small ones compare pairwise
+		if len(ms) > 16 {
+			keys = make(map[string]struct{}, len(ms))
+		}
 		for i := range ms {
-			if dupBefore(ms, i) {
+			dup := false
+			if keys != nil {
+				_, dup = keys[ms[i].Key]
+				keys[ms[i].Key] = struct{}{}
+			} else {
+				dup = dupBefore(ms, i)
+			}
+			if dup {
 				lc.path = append(lc.path, jsonl.PointerToken(ms[i].Key))
 				lc.report("duplicate-key", ms[i].KeyOffset+1, lc.pointer(), fmt.Sprintf("key %q appears more than once in this object; the service keeps only one", ms[i].Key))
 				lc.path = lc.path[:len(lc.path)-1]

@@ -474,3 +474,23 @@ func TestJSONContract(t *testing.T) {
 }
 
 func lineFor(s string) jsonl.Line { return jsonl.Line{Number: 1, Data: []byte(s)} }
+
+func TestDuplicateKeyBigObject(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}], "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {`)
+	for i := range 40 {
+		fmt.Fprintf(&b, `"p%d": {}, `, i)
+	}
+	b.WriteString(`"p7": {}}}}}]}`)
+	k, err := NewChecker(Options{NoTokens: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := k.Check(1, []byte(b.String()))
+	if len(fs) != 1 || fs[0].Rule != "duplicate-key" || fs[0].Pointer != "/tools/0/function/parameters/properties/p7" {
+		t.Fatalf("got %+v", fs)
+	}
+	if got := b.String()[fs[0].Column-1:]; !strings.HasPrefix(got, `"p7": {}}`) {
+		t.Errorf("column %d points at %.10q", fs[0].Column, got)
+	}
+}
