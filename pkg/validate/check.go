@@ -61,10 +61,11 @@ type lineOut struct {
 
 // lineCheck holds the state of checking one line.
 type lineCheck struct {
-	cfg  *config
-	raw  []byte
-	out  *lineOut
-	path []string // pointer tokens during the generic walk
+	cfg   *config
+	raw   []byte
+	out   *lineOut
+	parse parseFunc
+	path  []string // pointer tokens during the generic walk
 
 	// per example
 	toolNames    []string
@@ -80,9 +81,12 @@ type lineCheck struct {
 	unknownImgs  int
 }
 
+// parseFunc parses one line strictly (jsonl.Parse, or a worker's reusable parser).
+type parseFunc func(line []byte) (*jsonl.Value, *jsonl.SyntaxError)
+
 // checkLine runs every check on one non-blank line and fills out.
-func (c *config) checkLine(out *lineOut, raw []byte) {
-	lc := &lineCheck{cfg: c, raw: raw, out: out}
+func (c *config) checkLine(out *lineOut, raw []byte, parse parseFunc) {
+	lc := &lineCheck{cfg: c, raw: raw, out: out, parse: parse}
 	out.hash = maphash.Bytes(hashSeed, raw)
 	v := lc.guard("syntax", func() *jsonl.Value { return lc.syntax() })
 	if v == nil {
@@ -133,7 +137,7 @@ func (lc *lineCheck) reportSev(rule string, sev report.Severity, col int, ptr, m
 
 // syntax parses the line strictly and checks keys and strings generically.
 func (lc *lineCheck) syntax() *jsonl.Value {
-	v, serr := jsonl.Parse(lc.raw)
+	v, serr := lc.parse(lc.raw)
 	if serr != nil {
 		rule := "json-invalid"
 		if serr.UTF8 {

@@ -380,7 +380,7 @@ func TestTokenFormula(t *testing.T) {
 		3 + enc.Count("assistant") + enc.Count("Hi") +
 		3 + enc.Count("assistant") + enc.Count("Bye now")
 	var out lineOut
-	k.c.checkPhysical(&out, lineFor(line))
+	k.c.checkPhysical(&out, lineFor(line), jsonl.Parse)
 	if out.ex.Tokens != want {
 		t.Errorf("tokens %d, want %d", out.ex.Tokens, want)
 	}
