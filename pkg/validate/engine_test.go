@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ftprep/ftprep/pkg/jsonl"
 	"github.com/ftprep/ftprep/pkg/report"
@@ -493,4 +494,24 @@ func TestDuplicateKeyBigObject(t *testing.T) {
 	if got := b.String()[fs[0].Column-1:]; !strings.HasPrefix(got, `"p7": {}}`) {
 		t.Errorf("column %d points at %.10q", fs[0].Column, got)
 	}
+}
+
+// TestCancelMidway: cancelling during the run returns context.Canceled and
+// leaves no goroutine behind.
+func TestCancelMidway(t *testing.T) {
+	in := plantedFile(20000).text
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Validate(ctx, strings.NewReader(in), "x", Options{Workers: 4, NoTokens: true, Progress: func(int64) { cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	for range 200 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines before, %d after", before, runtime.NumGoroutine())
 }
