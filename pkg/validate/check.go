@@ -272,7 +272,11 @@ func (lc *lineCheck) structure(v *jsonl.Value) {
 		case v.Get("input") != nil || v.Get("preferred_output") != nil || v.Get("non_preferred_output") != nil:
 			format = FormatDPO
 		default:
-			lc.report("messages-missing", v.Offset+1, "", "the example has neither \"messages\" (chat) nor \"input\"/\"preferred_output\" (DPO)")
+			msg := "the example has neither \"messages\" (chat) nor \"input\"/\"preferred_output\" (DPO)"
+			if v.Get("prompt") != nil || v.Get("completion") != nil {
+				msg += "; prompt/completion is the legacy format, write chat messages instead"
+			}
+			lc.report("messages-missing", v.Offset+1, "", msg)
 			return
 		}
 	}
