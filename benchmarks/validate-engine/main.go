@@ -268,6 +268,9 @@ func generate(path string, size int64) error {
 			return err
 		}
 		b = append(b, '\n')
+		if n+int64(len(b)) > size {
+			break // stay within the size: 512 MiB is the Files API limit
+		}
 		if _, err := w.Write(b); err != nil {
 			return err
 		}
