@@ -515,3 +515,22 @@ func TestCancelMidway(t *testing.T) {
 	}
 	t.Errorf("%d goroutines before, %d after", before, runtime.NumGoroutine())
 }
+
+func TestLoneSurrogate(t *testing.T) {
+	line := `{"messages": [{"role": "user", "content": "a\ud800b"}, {"role": "assistant", "content": "ok"}]}`
+	v, serr := jsonl.Parse([]byte(line))
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	if !v.Get("messages").Elems[0].Get("content").LoneSurrogate {
+		t.Skip("this jsonl parser does not mark unpaired surrogates")
+	}
+	k, err := NewChecker(Options{NoTokens: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := k.Check(1, []byte(line))
+	if len(fs) != 1 || fs[0].Rule != "utf8-invalid" || fs[0].Pointer != "/messages/0/content" || fs[0].Column != strings.Index(line, `"a\u`)+1 {
+		t.Fatalf("got %+v", fs)
+	}
+}
