@@ -24,10 +24,18 @@ const (
 // fileLimit is MaxFileBytes; tests lower it.
 var fileLimit int64 = MaxFileBytes
 
+// batchReader is jsonl.Reader's batching method, used when the package has it.
+type batchReader interface {
+	NextBatch(maxLines, maxBytes int) ([]jsonl.Line, error)
+}
+
 // nextBatch returns the next lines, up to batchLines or about batchBytes
 // (at least one line however long); err is io.EOF at the end or a read error,
 // possibly with the lines read before it.
 func nextBatch(jr *jsonl.Reader) ([]jsonl.Line, error) {
+	if br, ok := any(jr).(batchReader); ok {
+		return br.NextBatch(batchLines, batchBytes)
+	}
 	var lines []jsonl.Line
 	size := 0
 	for len(lines) < batchLines && size < batchBytes {
