@@ -534,3 +534,23 @@ func TestLoneSurrogate(t *testing.T) {
 		t.Fatalf("got %+v", fs)
 	}
 }
+
+func TestExcerpt(t *testing.T) {
+	line := []byte(strings.Repeat("x", 50) + "\t\"caf\xe9\" ü" + strings.Repeat("y", 50))
+	off := 50 + 5 // the invalid byte
+	ex, col := excerpt(line, off)
+	if len(ex) > 64 || col < 1 || col > len(ex) {
+		t.Fatalf("excerpt %q col %d", ex, col)
+	}
+	if ex[col-1] != '?' || !strings.Contains(ex, " \"caf?\" ü") {
+		t.Errorf("excerpt %q col %d: want the invalid byte as '?' under the caret and the tab as a space", ex, col)
+	}
+	k, err := NewChecker(Options{NoTokens: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := k.Check(1, []byte(`{"messages": [1, 2,]}`))
+	if len(fs) != 1 || fs[0].Excerpt == "" || fs[0].Excerpt[fs[0].ExcerptCol-1] != ']' {
+		t.Errorf("syntax finding excerpt: %+v", fs)
+	}
+}
