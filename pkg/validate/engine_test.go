@@ -320,6 +320,12 @@ func TestRealData(t *testing.T) {
 		"akshata29-finetuning__conv_dpo_val.jsonl":    {"too-few-examples": 1},
 		"akshata29-finetuning__conv_sft_val.jsonl":    {"too-few-examples": 1},
 	}
+	// Warnings, as docs/validate-real-data.md lists them.
+	warnings := map[string]map[string]int{
+		"49595-HW1__biden.jsonl":                      {"blank-line": 3},
+		"GenAI-Autograding__validation_set.jsonl":     {"duplicate-example": 35},
+		"openai-cookbook__toy_chat_fine_tuning.jsonl": {"user-missing": 1},
+	}
 	for _, path := range files {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
@@ -328,11 +334,20 @@ func TestRealData(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := map[string]int{}
+				got, gotW := map[string]int{}, map[string]int{}
 				for _, f := range res.Findings {
 					if f.Severity == report.Error {
 						got[f.Rule]++
+					} else {
+						gotW[f.Rule]++
 					}
+				}
+				wantW := warnings[name]
+				if wantW == nil {
+					wantW = map[string]int{}
+				}
+				if !reflect.DeepEqual(gotW, wantW) {
+					t.Errorf("target %s: warnings %v, want %v", target, gotW, wantW)
 				}
 				want := map[string]int{}
 				for r, n := range expected[name] {
