@@ -261,7 +261,11 @@ func idx(base string, i int) string { return base + "/" + strconv.Itoa(i) }
 // structure detects the line's format and runs the format's checks.
 func (lc *lineCheck) structure(v *jsonl.Value) {
 	if v.Kind != jsonl.Object {
-		lc.report("not-object", v.Offset+1, "", fmt.Sprintf("the line is a JSON %s; every line must be a JSON object", v.Kind))
+		msg := fmt.Sprintf("the line is a JSON %s; every line must be a JSON object", v.Kind)
+		if v.Kind == jsonl.Array && len(v.Elems) > 0 && v.Elems[0].Kind == jsonl.Object {
+			msg += " (a JSON array of examples is not JSONL: write each example on its own line)"
+		}
+		lc.report("not-object", v.Offset+1, "", msg)
 		return
 	}
 	format := lc.cfg.format

@@ -178,7 +178,7 @@ func (c *config) checkPhysical(out *lineOut, l jsonl.Line, parse parseFunc) {
 	if isBlank(l.Data) {
 		out.blank = true
 		if s, ok := c.severity("blank-line"); ok {
-			out.findings = append(out.findings, report.Finding{Rule: "blank-line", Severity: s, Line: l.Number, Message: "blank line (the service may reject it; remove it)"})
+			out.findings = append(out.findings, report.Finding{Rule: "blank-line", Severity: s, Line: l.Number, Message: "blank line (some validators reject it; remove it)"})
 		}
 		return
 	}
