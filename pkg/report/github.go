@@ -17,6 +17,7 @@ type GitHubPrinter struct{}
 func (GitHubPrinter) Print(w io.Writer, r Result) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Files {
+		path := DisplayPath(f.Path)
 		for _, x := range f.Findings {
 			cmd := "notice"
 			switch x.Severity {
@@ -25,7 +26,7 @@ func (GitHubPrinter) Print(w io.Writer, r Result) error {
 			case Warning:
 				cmd = "warning"
 			}
-			props := []string{"file=" + ghProperty(f.Path)}
+			props := []string{"file=" + ghProperty(path)}
 			if x.Line > 0 {
 				props = append(props, "line="+strconv.Itoa(x.Line))
 				if x.Column > 0 {
@@ -40,9 +41,9 @@ func (GitHubPrinter) Print(w io.Writer, r Result) error {
 			fmt.Fprintf(bw, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData(msg))
 		}
 		for _, rule := range sortedKeys(f.Omitted) {
-			fmt.Fprintf(bw, "%s: %s more %s findings not shown\n", f.Path, group(int64(f.Omitted[rule])), rule)
+			fmt.Fprintf(bw, "%s: %s more %s findings not shown\n", path, group(int64(f.Omitted[rule])), rule)
 		}
-		fmt.Fprintf(bw, "%s: %s, %s, %s\n", f.Path, plural(f.Examples, "example"),
+		fmt.Fprintf(bw, "%s: %s, %s, %s\n", path, plural(f.Examples, "example"),
 			plural(f.Errors, "error"), plural(f.Warnings, "warning"))
 	}
 	return bw.Flush()

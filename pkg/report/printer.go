@@ -124,3 +124,11 @@ func sortedKeys(m map[string]int) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// DisplayPath is how text reports name an input: "<stdin>" for "-".
+func DisplayPath(p string) string {
+	if p == "-" {
+		return "<stdin>"
+	}
+	return p
+}

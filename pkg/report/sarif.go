@@ -2,6 +2,8 @@ package report
 
 import (
 	"io"
+	"net/url"
+	"path/filepath"
 	"sort"
 )
 
@@ -134,10 +136,7 @@ func (p *SARIFPrinter) Print(w io.Writer, r Result) error {
 	}
 	results := []sarifResult{}
 	for _, f := range r.Files {
-		uri := f.Path
-		if uri == "-" {
-			uri = "stdin"
-		}
+		uri := artifactURI(f.Path)
 		for _, x := range f.Findings {
 			region := sarifRegion{StartLine: max(1, x.Line)}
 			if x.Line > 0 {
@@ -179,4 +178,17 @@ func (p *SARIFPrinter) rule(id string, seen Severity) sarifRule {
 		ID: id, ShortDescription: sarifText{short}, FullDescription: sarifText{help}, Help: sarifText{help},
 		HelpURI: toolURI + "/blob/main/docs/validate.md#rules", Default: sarifConfiguration{Level: level},
 	}
+}
+
+// artifactURI turns a path into a relative or absolute URI reference
+// (slashes, percent-escaped); standard input is "stdin".
+func artifactURI(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	p := filepath.ToSlash(path)
+	if filepath.IsAbs(path) {
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	return (&url.URL{Path: p}).String()
 }

@@ -61,7 +61,7 @@ func PrintStats(w io.Writer, r Result) error {
 		cells := []string{name}
 		for i := range r.Files {
 			f := &r.Files[i]
-			if f.Tokens == nil {
+			if f.Tokens == nil && name != "examples" {
 				cells = append(cells, "-")
 				continue
 			}
@@ -74,7 +74,7 @@ func PrintStats(w io.Writer, r Result) error {
 	}
 	header := []string{""}
 	for _, f := range r.Files {
-		header = append(header, f.Path)
+		header = append(header, DisplayPath(f.Path))
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
 	row("examples", func(_ *TokenStats, f *FileResult) string { return group(int64(f.Examples)) })
@@ -105,7 +105,7 @@ func PrintStats(w io.Writer, r Result) error {
 		if f.Tokens == nil || len(f.Tokens.Histogram) == 0 {
 			continue
 		}
-		fmt.Fprintf(bw, "\n%s: example lengths\n", f.Path)
+		fmt.Fprintf(bw, "\n%s: example lengths\n", DisplayPath(f.Path))
 		writeHistogram(bw, f.Tokens.Histogram, "  ")
 	}
 	fmt.Fprintln(bw, "\nbilled tokens = epochs × Σ min(limit, example tokens); epochs marked (estimate) follow the cookbook's rule for the service's automatic choice")

@@ -44,7 +44,7 @@ func (p *TextPrinter) Print(w io.Writer, r Result) error {
 	for i := range r.Files {
 		f := &r.Files[i]
 		for _, x := range f.Findings {
-			p.finding(bw, f.Path, x)
+			p.finding(bw, DisplayPath(f.Path), x)
 		}
 		p.omitted(bw, f)
 		if !p.Quiet {
@@ -94,7 +94,7 @@ func (p *TextPrinter) finding(w io.Writer, path string, x Finding) {
 
 func (p *TextPrinter) omitted(w io.Writer, f *FileResult) {
 	for _, r := range sortedKeys(f.Omitted) {
-		fmt.Fprintf(w, "%s: %s more %s findings not shown (--max-findings 0 shows all)\n", f.Path, group(int64(f.Omitted[r])), r)
+		fmt.Fprintf(w, "%s: %s more %s findings not shown (--max-findings 0 shows all)\n", DisplayPath(f.Path), group(int64(f.Omitted[r])), r)
 	}
 }
 
@@ -111,7 +111,7 @@ func (p *TextPrinter) summary(w io.Writer, f *FileResult) {
 	if f.BOM {
 		bom = "BOM"
 	}
-	fmt.Fprintf(w, "%s: %s — %s, %s, %s bytes, %s\n", p.paint(ansiBold, f.Path), status,
+	fmt.Fprintf(w, "%s: %s — %s, %s, %s bytes, %s\n", p.paint(ansiBold, DisplayPath(f.Path)), status,
 		plural(f.Examples, "example"), format, group(f.Bytes), bom)
 	fmt.Fprintf(w, "  %s, %s", plural(f.Errors, "error"), plural(f.Warnings, "warning"))
 	if len(f.Counts) > 0 {
