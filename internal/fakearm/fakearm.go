@@ -42,6 +42,8 @@ type Server struct {
 	Fail map[string]Failure
 	// RetryAfter, when set, is sent as the Retry-After header of operation responses.
 	RetryAfter string
+	// Token, when set, is the only bearer token accepted; others get 401.
+	Token string
 
 	mu          sync.Mutex
 	base        string
@@ -120,8 +122,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.base = "http://" + r.Host
 	}
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body)})
-	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
-		writeErr(w, http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+	if auth := r.Header.Get("Authorization"); !strings.HasPrefix(auth, "Bearer ") || (s.Token != "" && auth != "Bearer "+s.Token) {
+		writeErr(w, http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or its token is invalid.")
 		return
 	}
 	if r.URL.Query().Get("api-version") == "" {

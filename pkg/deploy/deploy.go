@@ -45,6 +45,8 @@ type Config struct {
 	// Credential, when set, is used instead of Token and DefaultAzureCredential.
 	Credential azcore.TokenCredential
 	MaxRetries int // retries of transient failures; 0 = SDK default, <0 = none
+	// Transport, when set, sends the HTTP requests (a proxy or a recorder in tests).
+	Transport policy.Transporter
 }
 
 // CredentialName describes, without secrets, how ARM requests are authenticated.
@@ -117,6 +119,7 @@ func NewClient(cfg Config) (*Client, error) {
 		Telemetry: policy.TelemetryOptions{ApplicationID: "ftprep"},
 		// azcore refuses bearer tokens over http; CheckURL allowed http for loopback only.
 		InsecureAllowCredentialWithHTTP: u.Scheme == "http",
+		Transport:                       cfg.Transport,
 	}}
 	switch {
 	case cfg.MaxRetries < 0:

@@ -199,15 +199,35 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}
 }
 
-func TestUnauthorizedExplained(t *testing.T) {
-	_, url := fakearm.Start(t)
-	// A credential that yields an empty token makes the bearer policy fail or the fake answer 401.
+func TestBearerPrefixedToken(t *testing.T) {
+	fake, url := fakearm.Start(t)
+	fake.Token = testToken
+	// What users paste from other tools often starts with "Bearer ".
 	c, err := NewClient(Config{Subscription: testSub, ResourceGroup: testRG, Account: testAccount, Endpoint: url + "/", Token: "Bearer " + testToken, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.List(context.Background()); err != nil {
 		t.Fatalf("list with a 'Bearer '-prefixed token: %v", err)
+	}
+}
+
+func TestUnauthorizedExplained(t *testing.T) {
+	fake, url := fakearm.Start(t)
+	fake.Token = "the-right-token"
+	c, err := NewClient(Config{Subscription: testSub, ResourceGroup: testRG, Account: testAccount, Endpoint: url, Token: testToken, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Create(context.Background(), CreateOptions{Name: "x1", Model: testModel, SKU: "standard", Capacity: 1, SourceToken: "aux-secret"})
+	var se *ServiceError
+	if !errors.As(err, &se) || se.Status != 401 || !strings.Contains(err.Error(), "AuthenticationFailed") || !strings.Contains(err.Error(), "--arm-token") {
+		t.Fatalf("err = %v", err)
+	}
+	for _, secret := range []string{testToken, "aux-secret"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("error shows a secret: %v", err)
+		}
 	}
 }
 
