@@ -76,8 +76,9 @@ func (p *Parser) reset(line []byte) {
 	p.err = nil
 	// Strings alias this copy; it is fresh per line and, once the line is
 	// parsed, never written again, so the strings are immutable.
-	p.buf = make([]byte, len(line))
-	copy(p.buf, line)
+	buf := make([]byte, len(line))
+	copy(buf, line)
+	p.buf = buf
 }
 
 func trim[T any](s []T) []T {
@@ -489,9 +490,28 @@ func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 	w := j
 	lone := false
 	for {
-		k := plainEnd(line, j)
-		w += copy(buf[w:], line[j:k])
-		j = k
+		// Copy plain bytes a word at a time. The word holding the closing
+		// quote may spill up to 8 bytes past it into buf; fixed on return.
+		for j+8 <= n {
+			x := binary.LittleEndian.Uint64(line[j:])
+			binary.LittleEndian.PutUint64(buf[w:], x)
+			q := x ^ (ones * '"')
+			s := x ^ (ones * '\\')
+			m := (((x - ones*0x20) &^ x) | ((q - ones) &^ q) | ((s - ones) &^ s) | x) & highs
+			if m != 0 {
+				t := bits.TrailingZeros64(m) / 8
+				j += t
+				w += t
+				break
+			}
+			j += 8
+			w += 8
+		}
+		for j < n && line[j] >= 0x20 && line[j] != '"' && line[j] != '\\' && line[j] < 0x80 {
+			buf[w] = line[j]
+			w++
+			j++
+		}
 		if j >= n {
 			p.fail(n, "unexpected end of line inside string, expected '\"'")
 			return "", false, -1
@@ -499,6 +519,7 @@ func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 		c := line[j]
 		switch {
 		case c == '"':
+			copy(buf[j:min(n, j+9)], line[j:]) // undo the spill past the quote
 			return p.alias(start, w), lone, j + 1
 		case c < 0x20:
 			p.failControl(j, c)
