@@ -40,6 +40,9 @@ var forbiddenTokens = []string{"<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|
 
 var hashSeed = maphash.MakeSeed()
 
+// testPanic, set by tests, runs at the start of the structure checks (to test recovery).
+var testPanic func(raw []byte)
+
 // lineOut is what a worker found on one physical line; the collector consumes it in order.
 type lineOut struct {
 	num           int
@@ -85,7 +88,13 @@ func (c *config) checkLine(out *lineOut, raw []byte) {
 	if v == nil {
 		return
 	}
-	lc.guard("structure", func() *jsonl.Value { lc.structure(v); return nil })
+	lc.guard("structure", func() *jsonl.Value {
+		if testPanic != nil {
+			testPanic(raw)
+		}
+		lc.structure(v)
+		return nil
+	})
 }
 
 // guard runs one stage of the checks, turning a panic into an internal-error finding.
@@ -187,8 +196,19 @@ func (lc *lineCheck) walk(v *jsonl.Value) {
 		}
 	case jsonl.Object:
 		ms := v.Members
+		var keys map[string]struct{} // for big objects; small ones compare pairwise
+		if len(ms) > 16 {
+			keys = make(map[string]struct{}, len(ms))
+		}
 		for i := range ms {
-			if dupBefore(ms, i) {
+			dup := false
+			if keys != nil {
+				_, dup = keys[ms[i].Key]
+				keys[ms[i].Key] = struct{}{}
+			} else {
+				dup = dupBefore(ms, i)
+			}
+			if dup {
 				lc.path = append(lc.path, jsonl.PointerToken(ms[i].Key))
 				lc.report("duplicate-key", ms[i].KeyOffset+1, lc.pointer(), fmt.Sprintf("key %q appears more than once in this object; the service keeps only one", ms[i].Key))
 				lc.path = lc.path[:len(lc.path)-1]
@@ -390,6 +410,9 @@ func (lc *lineCheck) message(m *jsonl.Value, p, format string, dpoOut bool, sum 
 	calls := m.Get("tool_calls")
 	fcall := m.Get("function_call")
 	hasCalls := (calls != nil && calls.Kind != jsonl.Null) || (fcall != nil && fcall.Kind != jsonl.Null)
+	if rf := m.Get("refusal"); rf != nil && rf.Kind == jsonl.String {
+		hasCalls = true // an assistant refusal stands in for content too
+	}
 
 	// content
 	cv := m.Get("content")

@@ -21,6 +21,9 @@ const (
 	batchLines = 1024
 )
 
+// fileLimit is MaxFileBytes; tests lower it.
+var fileLimit int64 = MaxFileBytes
+
 // batch is a run of consecutive lines with its own result slot (house style 10).
 type batch struct {
 	lines []jsonl.Line
@@ -59,7 +62,7 @@ func (c *config) run(ctx context.Context, r io.Reader, name string) (report.File
 			col.line(&b.out[i])
 		}
 		col.end, col.bom = b.end, b.bom
-		if c.o.Progress != nil && (b.end-lastProgress >= 4<<20) {
+		if c.o.Progress != nil && b.end-lastProgress >= 1<<20 {
 			lastProgress = b.end
 			c.o.Progress(b.end)
 		}
@@ -276,8 +279,8 @@ func (col *collector) finish() report.FileResult {
 	if res.Examples == 0 {
 		col.add(nil, "file-empty", 0, "the file has no examples")
 	}
-	if res.Bytes > MaxFileBytes {
-		col.add(nil, "file-too-large", 0, fmt.Sprintf("the file is %d bytes, over the %d-byte (512 MiB) upload limit", res.Bytes, MaxFileBytes))
+	if res.Bytes > fileLimit {
+		col.add(nil, "file-too-large", 0, fmt.Sprintf("the file is %d bytes, over the %d-byte (512 MiB) upload limit", res.Bytes, fileLimit))
 	}
 	if !res.BOM && res.Examples > 0 {
 		col.add(nil, "bom-missing", 0, "the file has no UTF-8 byte-order mark; Azure's guide requires one (ftprep fix --bom adds it)")
