@@ -182,7 +182,19 @@ const gens = [
   [0.07, crlfMix], [0.06, digitsCase], [0.08, contractionCase], [0.07, () => { let s = ""; for (let i = 0, n = 1 + int(30); i < n; i++) s += randomCodePoint(); return s; }],
 ];
 const strings = new Set();
-// Every single special and every 2-atom combination of the hand-picked cases, first.
+// Code points whose class differs between Go's Unicode 15 tables and the
+// reference's Unicode 16 ones (written by TestClassesVsGoUnicode -update): each in
+// contexts where its class decides the split.
+const diffFile = path.join("testdata", "tokens", "unicode16-diff.txt");
+if (fs.existsSync(diffFile)) {
+  const cps = fs.readFileSync(diffFile, "utf8").split("\n").filter(Boolean).map((h) => parseInt(h, 16));
+  for (const c of cps) {
+    const s = cp(c);
+    const ctx = [s + "Ab's", "A" + s + "b", " " + s + s + "1" + s, "x" + s + "'S\n" + s + "\u0301"];
+    strings.add(ctx[int(ctx.length)]);
+  }
+}
+// Every hand-picked special, white-space run and contraction alone and in a short context, first.
 for (const a of specials.concat(ws, contractions)) { strings.add(a); strings.add("a" + a); strings.add(a + "a"); strings.add(" " + a + " x"); }
 while (strings.size < N) {
   let r = rnd(), g = gens[gens.length - 1][1];
