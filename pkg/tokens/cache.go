@@ -6,7 +6,7 @@ import "sync/atomic"
 // cacheKeyMax bytes: a direct-mapped table whose entries hold the whole key, so
 // a hit is always exact. Each entry is guarded by a sequence word (seqlock):
 // a writer claims it with a compare-and-swap, readers retry nothing and treat
-// any torn read as a miss. Memory is fixed at cacheEntries*32 bytes.
+// any torn read as a miss. Memory is fixed: 32 bytes per entry (2 MiB per encoder).
 type pieceCache struct {
 	ents []cacheEntry
 	mask uint64
@@ -24,8 +24,8 @@ type cacheEntry struct {
 	k0, k1, k2 atomic.Uint64
 }
 
-func newPieceCache() *pieceCache {
-	return &pieceCache{ents: make([]cacheEntry, cacheEntries), mask: cacheEntries - 1}
+func newPieceCache(entries int) *pieceCache {
+	return &pieceCache{ents: make([]cacheEntry, entries), mask: uint64(entries - 1)}
 }
 
 // cacheKey packs a piece of up to cacheKeyMax bytes into three words.
