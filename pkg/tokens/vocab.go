@@ -3,9 +3,11 @@ package tokens
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"strconv"
+	"unsafe"
 
 	"github.com/pkoukk/tiktoken-go-loader/assets"
 )
@@ -99,21 +101,21 @@ func (v *vocab) rank(key string) uint32 {
 	}
 }
 
-// hashString is a fast 64-bit hash for short byte strings.
+// hashString is a fast 64-bit hash for short byte strings (wyhash-style
+// overlapping loads; equal strings hash equal, which is all the tables need).
 func hashString(s string) uint64 {
-	h := uint64(len(s))*0x9e3779b97f4a7c15 ^ 0x2545f4914f6cdd1d
-	for len(s) >= 8 {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		h = mix(h ^ w)
-		s = s[8:]
-	}
-	if len(s) > 0 {
-		var w uint64
-		for i := 0; i < len(s); i++ {
-			w |= uint64(s[i]) << (8 * i)
+	n := len(s)
+	h := uint64(n)*0x9e3779b97f4a7c15 ^ 0x2545f4914f6cdd1d
+	switch {
+	case n >= 8:
+		for i := 0; i < n-8; i += 8 {
+			h = mix(h ^ load64(s[i:]))
 		}
-		h = mix(h ^ w)
+		h = mix(h ^ load64(s[n-8:]))
+	case n >= 4:
+		h = mix(h ^ (uint64(load32(s)) | uint64(load32(s[n-4:]))<<32))
+	case n > 0:
+		h = mix(h ^ (uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16))
 	}
 	return mix(h)
 }
@@ -121,4 +123,14 @@ func hashString(s string) uint64 {
 func mix(h uint64) uint64 {
 	hi, lo := bits.Mul64(h, 0xbf58476d1ce4e5b9)
 	return hi ^ lo
+}
+
+// load64 and load32 read little-endian words from the start of s (len(s) >= 8
+// or >= 4); the compiler turns them into single loads on amd64 and arm64.
+func load64(s string) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), 8))
+}
+
+func load32(s string) uint32 {
+	return binary.LittleEndian.Uint32(unsafe.Slice(unsafe.StringData(s), 4))
 }
