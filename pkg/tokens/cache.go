@@ -6,7 +6,7 @@ import "sync/atomic"
 // cacheKeyMax bytes: a direct-mapped table whose entries hold the whole key, so
 // a hit is always exact. Each entry is guarded by a sequence word (seqlock):
 // a writer claims it with a compare-and-swap, readers retry nothing and treat
-// any torn read as a miss. Memory is fixed at cacheEntries*32 bytes.
+// any torn read as a miss. Memory is fixed: 32 bytes per entry (2 MiB per encoder).
 type pieceCache struct {
 	ents []cacheEntry
 	mask uint64
@@ -24,17 +24,22 @@ type cacheEntry struct {
 	k0, k1, k2 atomic.Uint64
 }
 
-func newPieceCache() *pieceCache {
-	return &pieceCache{ents: make([]cacheEntry, cacheEntries), mask: cacheEntries - 1}
+func newPieceCache(entries int) *pieceCache {
+	return &pieceCache{ents: make([]cacheEntry, entries), mask: uint64(entries - 1)}
 }
 
-// cacheKey packs a piece of up to cacheKeyMax bytes into three words.
+// cacheKey packs a piece of 2 to cacheKeyMax bytes into three words with
+// overlapping loads; together with the length the words determine the piece.
 func cacheKey(p string) (k0, k1, k2 uint64) {
-	var w [3]uint64
-	for i := 0; i < len(p); i++ {
-		w[i>>3] |= uint64(p[i]) << (8 * (i & 7))
+	n := len(p)
+	switch {
+	case n >= 8:
+		return load64(p), load64(p[min(8, n-8):]), load64(p[n-8:])
+	case n >= 4:
+		return uint64(load32(p)), uint64(load32(p[n-4:])), 0
+	default:
+		return uint64(p[0]) | uint64(p[n>>1])<<8 | uint64(p[n-1])<<16, 0, 0
 	}
-	return w[0], w[1], w[2]
 }
 
 func (c *pieceCache) slot(k0, k1, k2 uint64, n int) *cacheEntry {

@@ -49,7 +49,7 @@ func Get(name string) (*Encoder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", name, err)
 	}
-	e := &Encoder{name: name, special: specialTokens(name), next: next, vocab: v, cache: newPieceCache()}
+	e := &Encoder{name: name, special: specialTokens(name), next: next, vocab: v, cache: newPieceCache(cacheEntries)}
 	encoders[name] = e
 	return e, nil
 }

@@ -66,7 +66,7 @@ function realChunk() {
     if (buf.length === 0 || buf.length > 4 << 20) continue;
     let text;
     try { text = utf8.decode(buf); } catch { continue; }
-    const len = 1 + int(pick([40, 200, 600, 2000]));
+    const len = 1 + int(pick([40, 200, 600, 1200]));
     const start = int(Math.max(1, text.length - len));
     let s = Array.from(text.slice(start, start + len)).join(""); // drop a split surrogate pair
     s = s.replace(/[\uD800-\uDFFF]/g, "");
@@ -177,12 +177,38 @@ function mutate(s) {
   return a.join("");
 }
 
-const gens = [
-  [0.30, realChunk], [0.06, () => mutate(realChunk())], [0.20, synthetic], [0.06, emojiSeq], [0.10, codeSnippet],
+function longPiece() {
+  // One long piece (> 96 bytes), so the heap-based merge is checked against the reference.
+  const n = 40 + int(400);
+  const kinds = [
+    () => fromRange([[0x4e00, 0x9fff]]), () => fromRange([[0x3040, 0x30ff]]), () => fromRange(ranges.thai),
+    () => fromRange([[0x621, 0x64a]]), () => fromRange(ranges.emoji), () => pick(["=", "-", "*", "#", "~", "=-", "/*"]),
+    () => pick([" ", "\t", "\n", "\r\n", "  \n"]), () => fromRange([[0x61, 0x7a]]), () => pick(["ab", "ba", "aa", "th", "e"]),
+    () => fromRange([[0x410, 0x44f]]), () => fromRange([[0xac00, 0xd7a3]]),
+  ];
+  const k = pick(kinds);
+  let s = rnd() < 0.3 ? " " : "";
+  for (let i = 0; i < n; i++) s += k();
+  return s + pick(["", " x", "\n", "'s", "1"]);
+}
+const gens = [[0.04, longPiece], 
+  [0.26, realChunk], [0.06, () => mutate(realChunk())], [0.20, synthetic], [0.06, emojiSeq], [0.10, codeSnippet],
   [0.07, crlfMix], [0.06, digitsCase], [0.08, contractionCase], [0.07, () => { let s = ""; for (let i = 0, n = 1 + int(30); i < n; i++) s += randomCodePoint(); return s; }],
 ];
 const strings = new Set();
-// Every single special and every 2-atom combination of the hand-picked cases, first.
+// Code points whose class differs between Go's Unicode 15 tables and the
+// reference's Unicode 16 ones (written by TestClassesVsGoUnicode -update): each in
+// contexts where its class decides the split.
+const diffFile = path.join("testdata", "tokens", "unicode16-diff.txt");
+if (fs.existsSync(diffFile)) {
+  const cps = fs.readFileSync(diffFile, "utf8").split("\n").filter(Boolean).map((h) => parseInt(h, 16));
+  for (const c of cps) {
+    const s = cp(c);
+    const ctx = [s + "Ab's", "A" + s + "b", " " + s + s + "1" + s, "x" + s + "'S\n" + s + "\u0301"];
+    strings.add(ctx[int(ctx.length)]);
+  }
+}
+// Every hand-picked special, white-space run and contraction alone and in a short context, first.
 for (const a of specials.concat(ws, contractions)) { strings.add(a); strings.add("a" + a); strings.add(a + "a"); strings.add(" " + a + " x"); }
 while (strings.size < N) {
   let r = rnd(), g = gens[gens.length - 1][1];
