@@ -38,8 +38,8 @@ type validateOptions struct {
 func checkFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "method", Value: "auto", Usage: "fine-tuning method: auto (chat or preference, by keys), sft, dpo or rft"},
-		&ucli.StringFlag{Name: "model", Usage: "base or fine-tuned model: sets the encoding, token limit and vision support (default: o200k_base, 65,536)"},
-		&ucli.IntFlag{Name: "epochs", Usage: "epochs for the billed-token estimate (default: the service's automatic choice, estimated)"},
+		&ucli.StringFlag{Name: "model", Usage: "base or fine-tuned model: sets the encoding, token limit and vision support", DefaultText: "none: o200k_base, 65,536-token limit"},
+		&ucli.IntFlag{Name: "epochs", Usage: "epochs for the billed-token estimate", DefaultText: "the service's automatic choice, estimated"},
 	}
 }
 
@@ -47,7 +47,7 @@ func (a *app) validateCommand() *ucli.Command {
 	flags := append(checkFlags(),
 		&ucli.StringFlag{Name: "target", Value: "azure", Usage: "service whose rules apply: azure or openai"},
 		&ucli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output: text, json, sarif or github (workflow annotations)"},
-		&ucli.IntFlag{Name: "max-findings", Usage: fmt.Sprintf("show at most N findings per rule per file; 0 = all (default %d for text, all otherwise); counts stay exact", textMaxFindings)},
+		&ucli.IntFlag{Name: "max-findings", Usage: "show at most N findings per rule per file, 0 = all; counts stay exact", DefaultText: fmt.Sprintf("%d for text, all otherwise", textMaxFindings)},
 		&ucli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
 		&ucli.BoolFlag{Name: "no-tokens", Usage: "skip token counting and statistics"},
 		&ucli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "text: findings only, no summary; never a progress bar"},
