@@ -353,3 +353,16 @@ func TestProgressBarThrottles(t *testing.T) {
 		t.Errorf("an undrawn bar cleared the line: %q", b.String())
 	}
 }
+
+// TestPreCommitHook checks the hook definition pre-commit reads from the repository root.
+func TestPreCommitHook(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", ".pre-commit-hooks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"- id: ftprep-validate\n", "  entry: ftprep validate\n", "  language: golang\n", `  files: \.jsonl$` + "\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf(".pre-commit-hooks.yaml lacks %q", want)
+		}
+	}
+}
