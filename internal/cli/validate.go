@@ -150,13 +150,21 @@ func (a *app) warnModel(name string) {
 
 // validateAll runs the validator over every path and returns the results of
 // the inputs it could read; ioFailed is true when an input could not be read
-// (already reported on stderr).
-func (a *app) validateAll(ctx context.Context, paths []string, vo validate.Options, progress bool) (res report.Result, ioFailed bool, err error) {
+// (already reported on stderr). With excerpts, it also returns one excerpt
+// collector per result (see excerpt.go).
+func (a *app) validateAll(ctx context.Context, paths []string, vo validate.Options, progress, excerpts bool) (res report.Result, ex []*excerptCollector, ioFailed bool, err error) {
 	res.Files = []report.FileResult{}
 	for _, p := range paths {
-		fr, ferr := a.validateOne(ctx, p, vo, progress)
+		var c *excerptCollector
+		o := vo
+		if excerpts {
+			c = newExcerptCollector()
+			o.Hook = c.hook
+			o.OnLine = func(l validate.Line) { c.onLine(l.Number, l.Hook) }
+		}
+		fr, ferr := a.validateOne(ctx, p, o, progress)
 		if ctx.Err() != nil {
-			return res, ioFailed, ioErr(ctx.Err())
+			return res, ex, ioFailed, ioErr(ctx.Err())
 		}
 		if ferr != nil {
 			fmt.Fprintf(a.err, "ftprep: %v\n", ferr)
@@ -164,8 +172,9 @@ func (a *app) validateAll(ctx context.Context, paths []string, vo validate.Optio
 			continue
 		}
 		res.Files = append(res.Files, fr)
+		ex = append(ex, c)
 	}
-	return res, ioFailed, nil
+	return res, ex, ioFailed, nil
 }
 
 // validateOne validates one path ("-" = standard input), with a progress bar on
@@ -219,11 +228,16 @@ func (a *app) runValidate(ctx context.Context, o validateOptions) error {
 		return usageErr("%v", err)
 	}
 	vo := validate.Options{Method: o.Method, Target: o.Target, Model: o.Model, NoTokens: o.NoTokens, Epochs: o.Epochs}
-	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, !o.Quiet)
+	res, excerpts, ioFailed, err := a.validateAll(ctx, o.Paths, vo, !o.Quiet, o.Format == "text")
 	if err != nil {
 		return err
 	}
 	report.Process(&res, report.ProcessOptions{Target: o.Target, Rules: rules, MaxPerRule: o.MaxFindings})
+	for i := range res.Files {
+		if i < len(excerpts) {
+			attachExcerpts(&res.Files[i], excerpts[i])
+		}
+	}
 	if err := p.Print(a.out, res); err != nil {
 		return ioErr(err)
 	}
@@ -334,7 +348,7 @@ func (a *app) statsCommand() *ucli.Command {
 func (a *app) runStats(ctx context.Context, o statsOptions) error {
 	a.warnModel(o.Model)
 	vo := validate.Options{Method: o.Method, Model: o.Model, Epochs: o.Epochs}
-	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, true)
+	res, _, ioFailed, err := a.validateAll(ctx, o.Paths, vo, true, false)
 	if err != nil {
 		return err
 	}
