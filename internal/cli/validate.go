@@ -137,7 +137,23 @@ func (o *validateOptions) check() error {
 	return nil
 }
 
-// warnModel tells the user on stderr when --model is not in the catalogue.
+// modelUnknownRule is the engine's finding for a --model the catalogue lacks.
+const modelUnknownRule = "model-unknown"
+
+// reported reports whether any file of r has a finding of rule.
+func reported(r report.Result, rule string) bool {
+	for _, f := range r.Files {
+		for _, x := range f.Findings {
+			if x.Rule == rule {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// warnModel tells the user on stderr when --model is not in the catalogue
+// (validate does so only when the engine has not reported it as a finding).
 func (a *app) warnModel(name string) {
 	if name == "" {
 		return
@@ -150,21 +166,13 @@ func (a *app) warnModel(name string) {
 
 // validateAll runs the validator over every path and returns the results of
 // the inputs it could read; ioFailed is true when an input could not be read
-// (already reported on stderr). With excerpts, it also returns one excerpt
-// collector per result (see excerpt.go).
-func (a *app) validateAll(ctx context.Context, paths []string, vo validate.Options, progress, excerpts bool) (res report.Result, ex []*excerptCollector, ioFailed bool, err error) {
+// (already reported on stderr).
+func (a *app) validateAll(ctx context.Context, paths []string, vo validate.Options, progress bool) (res report.Result, ioFailed bool, err error) {
 	res.Files = []report.FileResult{}
 	for _, p := range paths {
-		var c *excerptCollector
-		o := vo
-		if excerpts {
-			c = newExcerptCollector()
-			o.Hook = c.hook
-			o.OnLine = func(l validate.Line) { c.onLine(l.Number, l.Hook) }
-		}
-		fr, ferr := a.validateOne(ctx, p, o, progress)
+		fr, ferr := a.validateOne(ctx, p, vo, progress)
 		if ctx.Err() != nil {
-			return res, ex, ioFailed, ioErr(ctx.Err())
+			return res, ioFailed, ioErr(ctx.Err())
 		}
 		if ferr != nil {
 			fmt.Fprintf(a.err, "ftprep: %v\n", ferr)
@@ -172,9 +180,8 @@ func (a *app) validateAll(ctx context.Context, paths []string, vo validate.Optio
 			continue
 		}
 		res.Files = append(res.Files, fr)
-		ex = append(ex, c)
 	}
-	return res, ex, ioFailed, nil
+	return res, ioFailed, nil
 }
 
 // validateOne validates one path ("-" = standard input), with a progress bar on
@@ -218,7 +225,6 @@ func (a *app) validateOne(ctx context.Context, path string, vo validate.Options,
 
 // runValidate validates every input, prints the report and decides the exit status.
 func (a *app) runValidate(ctx context.Context, o validateOptions) error {
-	a.warnModel(o.Model)
 	rules := report.NewRuleSet(ruleCatalog())
 	p, err := report.New(o.Format, report.PrinterOptions{
 		Color: o.Color == "always" || (o.Color == "auto" && useColor(a.out)),
@@ -228,16 +234,14 @@ func (a *app) runValidate(ctx context.Context, o validateOptions) error {
 		return usageErr("%v", err)
 	}
 	vo := validate.Options{Method: o.Method, Target: o.Target, Model: o.Model, NoTokens: o.NoTokens, Epochs: o.Epochs}
-	res, excerpts, ioFailed, err := a.validateAll(ctx, o.Paths, vo, !o.Quiet, o.Format == "text")
+	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, !o.Quiet)
 	if err != nil {
 		return err
 	}
-	report.Process(&res, report.ProcessOptions{Target: o.Target, Rules: rules, MaxPerRule: o.MaxFindings})
-	for i := range res.Files {
-		if i < len(excerpts) {
-			attachExcerpts(&res.Files[i], excerpts[i])
-		}
+	if !reported(res, modelUnknownRule) {
+		a.warnModel(o.Model)
 	}
+	report.Process(&res, report.ProcessOptions{Target: o.Target, Rules: rules, MaxPerRule: o.MaxFindings})
 	if err := p.Print(a.out, res); err != nil {
 		return ioErr(err)
 	}
@@ -348,7 +352,7 @@ func (a *app) statsCommand() *ucli.Command {
 func (a *app) runStats(ctx context.Context, o statsOptions) error {
 	a.warnModel(o.Model)
 	vo := validate.Options{Method: o.Method, Model: o.Model, Epochs: o.Epochs}
-	res, _, ioFailed, err := a.validateAll(ctx, o.Paths, vo, true, false)
+	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, true)
 	if err != nil {
 		return err
 	}

@@ -210,13 +210,18 @@ func TestValidateStrict(t *testing.T) {
 
 func TestValidateUnknownModel(t *testing.T) {
 	p := writeFile(t, "clean.jsonl", cleanLines())
-	code, _, errs := run(t, nil, "validate", "--target", "openai", "--model", "gpt-9", p)
-	if code != ExitOK || !strings.Contains(errs, `unknown model "gpt-9"`) {
-		t.Errorf("exit %d, stderr %q", code, errs)
+	code, out, errs := run(t, nil, "validate", "--target", "openai", "--model", "gpt-9", "--format", "json", p)
+	warned := strings.Contains(errs, `unknown model "gpt-9"`)
+	found := decode(t, out).Files[0].Counts[modelUnknownRule] > 0
+	if code != ExitOK || warned == found {
+		t.Errorf("exit %d; stderr warning %v, %s finding %v: want exactly one of them\n%s", code, warned, modelUnknownRule, found, errs)
 	}
-	_, _, errs = run(t, nil, "validate", "--target", "openai", "--model", "gpt-4.1-mini", p)
-	if strings.Contains(errs, "unknown model") {
+	_, out, errs = run(t, nil, "validate", "--target", "openai", "--model", "gpt-4.1-mini", "--format", "json", p)
+	if strings.Contains(errs, "unknown model") || decode(t, out).Files[0].Counts[modelUnknownRule] > 0 {
 		t.Errorf("known model warned about: %q", errs)
+	}
+	if _, _, errs := run(t, nil, "stats", "--model", "gpt-9", p); !strings.Contains(errs, `unknown model "gpt-9"`) {
+		t.Errorf("stats: no warning for an unknown model: %q", errs)
 	}
 }
 
@@ -365,4 +370,35 @@ func TestPreCommitHook(t *testing.T) {
 			t.Errorf(".pre-commit-hooks.yaml lacks %q", want)
 		}
 	}
+}
+
+// TestValidateExcerptCaret runs the whole CLI on a syntax error: when the
+// engine reports a column, the text report shows the line and a caret under it.
+func TestValidateExcerptCaret(t *testing.T) {
+	p := writeFile(t, "caret.jsonl", cleanLines()+`{"messages": [{"role": "user", "content": "hi"} {"role": "assistant"}]}`+"\n")
+	_, out, _ := run(t, nil, "validate", "--target", "openai", "--format", "json", p)
+	r := decode(t, out)
+	var col int
+	for _, f := range r.Files[0].Findings {
+		if f.Rule == "json-invalid" && f.Line == 11 {
+			col = f.Column
+		}
+	}
+	if col == 0 {
+		t.Skip("the validate engine on this branch reports no column for json-invalid")
+	}
+	_, out, _ = run(t, nil, "validate", "--target", "openai", p)
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, ":11:") && strings.Contains(l, "json-invalid") {
+			if i+2 >= len(lines) || !strings.HasPrefix(lines[i+1], "    {\"messages\"") || strings.TrimSpace(lines[i+2]) != "^" {
+				t.Fatalf("no excerpt and caret after the finding:\n%s", out)
+			}
+			if got := strings.Index(lines[i+2], "^") - 4; got != col-1 {
+				t.Errorf("caret under byte %d, want %d", got, col-1)
+			}
+			return
+		}
+	}
+	t.Fatalf("no json-invalid finding on line 11:\n%s", out)
 }
