@@ -15,8 +15,8 @@ const (
 // pkg/validate is the source; printers only need this description.
 type RuleInfo struct {
 	ID     string `json:"id"`
-	Azure  string `json:"azure"`  // error, warning, info or off
-	OpenAI string `json:"openai"` // error, warning, info or off
+	Azure  string `json:"azure"`         // error, warning, info or off
+	OpenAI string `json:"openai"`        // error, warning, info or off
 	Hint   string `json:"hint"`          // how to fix a finding, one line
 	Doc    string `json:"doc,omitempty"` // what the rule checks, one line
 }
