@@ -18,7 +18,7 @@ func ruleCatalog() []report.RuleInfo {
 		r("file-too-large", e, e, "files over 512 MiB are refused by the Files API; split the file or import it from Blob storage"),
 		r("bom-missing", e, off, "Azure asks for UTF-8 with a byte-order mark; `ftprep fix` adds it"),
 		r("utf8-invalid", e, e, "re-encode the file as UTF-8"),
-		r("blank-line", w, w, "remove empty lines between examples"),
+		r("blank-line", w, w, "remove empty lines between examples (`ftprep fix` drops them)"),
 		r("json-invalid", e, e, "each line must be one complete JSON value; fix the syntax at the caret"),
 		r("not-object", e, e, "each line must be a JSON object ({...}), not an array, string or number"),
 		r("duplicate-key", e, e, "remove the repeated key: the service keeps only one of them"),
