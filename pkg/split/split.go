@@ -108,8 +108,6 @@ type lineInfo struct {
 	hasGroup bool
 }
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
 func hash16(domain byte, b []byte) [16]byte {
 	h := sha256.New()
 	h.Write([]byte{domain})
@@ -121,33 +119,36 @@ func hash16(domain byte, b []byte) [16]byte {
 	return out
 }
 
-// hook runs on validation workers: canonical hash and group key of one line.
+// hookFunc returns the validation hook: on a worker, for each valid line, the
+// hash of its canonical JSON and the key of its unit (group value or content).
 func hookFunc(toks []string, grouped bool) func(raw []byte, ok bool) any {
+	pool := sync.Pool{New: func() any {
+		s := &canonScanner{}
+		if grouped {
+			s.setPointer(toks)
+			s.onFound = func(c []byte) { s.group = hash16('g', c) }
+		}
+		return s
+	}}
 	return func(raw []byte, ok bool) any {
 		if !ok {
 			return nil
 		}
+		s := pool.Get().(*canonScanner)
+		defer pool.Put(s)
 		li := &lineInfo{}
-		v, perr := parse(raw)
-		if perr != nil {
-			// The validator accepted what the parser did not: hash the raw bytes.
+		c, err := s.canon(raw)
+		if err != nil {
+			// The validator accepted what the canonicaliser did not: hash the raw bytes.
 			li.content = hash16('r', raw)
 			li.key = binary.LittleEndian.Uint64(li.content[:8])
 			return li
 		}
-		bp := bufPool.Get().(*[]byte)
-		c := appendCanonical((*bp)[:0], v)
 		li.content = hash16('c', c)
 		li.key = binary.LittleEndian.Uint64(li.content[:8])
-		if grouped {
-			if g := resolve(v, toks); g != nil {
-				c = appendCanonical(c[:0], g)
-				h := hash16('g', c)
-				li.key, li.hasGroup = binary.LittleEndian.Uint64(h[:8]), true
-			}
+		if grouped && s.found {
+			li.key, li.hasGroup = binary.LittleEndian.Uint64(s.group[:8]), true
 		}
-		*bp = c
-		bufPool.Put(bp)
 		return li
 	}
 }
