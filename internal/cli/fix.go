@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -123,6 +124,9 @@ func (a *app) runFix(ctx context.Context, o fixOptions) error {
 		rep, err = fix.Run(ctx, in, a.out, o.Options)
 	} else {
 		rep, err = fix.File(ctx, in, o.Output, o.Options)
+	}
+	if errors.Is(err, context.Canceled) {
+		return ioErr(errors.New("fix: interrupted; nothing written"))
 	}
 	if err != nil {
 		return ioErr(err)

@@ -138,6 +138,9 @@ func (a *app) runSplit(ctx context.Context, o splitOptions) error {
 		splitPrintFindings(a.err, res)
 		return failErr(err)
 	}
+	if errors.Is(err, context.Canceled) {
+		return ioErr(errors.New("split: interrupted; nothing written"))
+	}
 	if err != nil {
 		return ioErr(err)
 	}

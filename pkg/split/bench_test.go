@@ -2,6 +2,7 @@ package split
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"testing"
 )
@@ -25,6 +26,26 @@ func BenchmarkHook(b *testing.B) {
 	for range b.N {
 		for _, l := range lines {
 			h(l, true)
+		}
+	}
+}
+
+// BenchmarkSplit runs a whole split of FTPREP_SPLIT_BENCH_FILE (skipped when unset).
+func BenchmarkSplit(b *testing.B) {
+	p := os.Getenv("FTPREP_SPLIT_BENCH_FILE")
+	if p == "" {
+		b.Skip("set FTPREP_SPLIT_BENCH_FILE to a JSONL file")
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	b.SetBytes(fi.Size())
+	for range b.N {
+		o := Options{Train: dir + "/t", Valid: dir + "/v", NoTokens: true, Dedupe: true}
+		if _, err := Split(context.Background(), []string{p}, o); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
