@@ -263,6 +263,8 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		Hook: hookFunc(toks, grouped),
 	}
 	inputExamples := 0
+	hook := vo.Hook
+	var readErr error
 	for i, in := range ins {
 		size, err := in.f.Seek(0, io.SeekEnd)
 		if err != nil {
@@ -282,6 +284,14 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 				e.tokens = uint32(l.Tokens)
 			}
 			li, _ := l.Hook.(*lineInfo)
+			if li == nil && l.Errors == 0 {
+				// The engine did not run the hook on this line: do it here.
+				buf := make([]byte, l.Len)
+				if _, err := in.f.ReadAt(buf, e.off); err != nil && readErr == nil {
+					readErr = err
+				}
+				li, _ = hook(buf, true).(*lineInfo)
+			}
 			if l.Errors > 0 || li == nil {
 				e.bad = true
 				res.Rejected = append(res.Rejected, LineRef{Input: in.name, Line: l.Number})
@@ -294,6 +304,9 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 			entries = append(entries, e)
 		}
 		fr, err := validate.Validate(ctx, io.NewSectionReader(in.f, in.bom, size-in.bom), in.name, vo)
+		if err == nil {
+			err = readErr
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -637,3 +637,33 @@ func FuzzCanonical(f *testing.F) {
 		}
 	})
 }
+
+// Over 512 MiB (lowered here): refused without caps, sampled to fit with them.
+func TestCapsBytes(t *testing.T) {
+	old := maxFileBytes
+	maxFileBytes = 32 << 10
+	defer func() { maxFileBytes = old }()
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in.jsonl", genDataset(9, 600))
+	o := Options{Train: filepath.Join(dir, "t"), Valid: filepath.Join(dir, "v"), ValidCount: 20}
+	_, err := Split(context.Background(), []string{in}, o)
+	var re *RefusedError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "--max-train-bytes") {
+		t.Fatalf("err = %v", err)
+	}
+	o.MaxTrainBytes = 30 << 10
+	m, train, valid := runSplit(t, []string{in}, o)
+	if int64(len(train)) > o.MaxTrainBytes || m.Train.Bytes != int64(len(train)) || m.Valid.Examples != 20 || len(lines(valid)) != 20 {
+		t.Errorf("train %d bytes (cap %d), valid %d", len(train), o.MaxTrainBytes, m.Valid.Examples)
+	}
+	if m.SampledOut == 0 || m.SampledOut+m.Train.Examples+m.Valid.Examples != m.InputExamples {
+		t.Errorf("sampled_out %d, train %d, valid %d, input %d", m.SampledOut, m.Train.Examples, m.Valid.Examples, m.InputExamples)
+	}
+	// The validation side does not depend on the training cap.
+	o2 := o
+	o2.Train, o2.Valid, o2.MaxTrainBytes = filepath.Join(dir, "t2"), filepath.Join(dir, "v2"), 31<<10
+	_, _, valid2 := runSplit(t, []string{in}, o2)
+	if !bytes.Equal(valid, valid2) {
+		t.Error("validation changed with the training cap")
+	}
+}
