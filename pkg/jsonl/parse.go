@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"unicode/utf8"
 )
 
@@ -25,19 +24,43 @@ func Parse(line []byte) (*Value, *SyntaxError) {
 		return nil, &SyntaxError{Offset: i, UTF8: true, Msg: "invalid UTF-8"}
 	}
 	if !json.Valid(line) {
-		return nil, &SyntaxError{Msg: "invalid JSON"}
+		var x any
+		off := 0
+		msg := "invalid JSON"
+		if err := json.Unmarshal(line, &x); err != nil {
+			msg = err.Error()
+			if se, ok := err.(*json.SyntaxError); ok && se.Offset > 0 {
+				off = int(se.Offset) - 1
+			} else {
+				off = len(line)
+			}
+		}
+		return nil, &SyntaxError{Offset: off, Msg: msg}
 	}
 	d := json.NewDecoder(bytes.NewReader(line))
 	d.UseNumber()
-	v, err := decode(d)
+	v, err := decode(d, line)
 	if err != nil {
 		return nil, &SyntaxError{Offset: int(d.InputOffset()), Msg: err.Error()}
 	}
 	return v, nil
 }
 
-func decode(d *json.Decoder) (*Value, error) {
-	off := int(d.InputOffset())
+// skipSep moves off past whitespace, ':' and ',' to the next token's first byte.
+func skipSep(line []byte, off int) int {
+	for off < len(line) {
+		switch line[off] {
+		case ' ', '\t', '\r', '\n', ':', ',':
+			off++
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+func decode(d *json.Decoder, line []byte) (*Value, error) {
+	off := skipSep(line, int(d.InputOffset()))
 	t, err := d.Token()
 	if err != nil {
 		return nil, err
@@ -57,7 +80,7 @@ func decode(d *json.Decoder) (*Value, error) {
 		case '[':
 			v.Kind = Array
 			for d.More() {
-				e, err := decode(d)
+				e, err := decode(d, line)
 				if err != nil {
 					return nil, err
 				}
@@ -66,12 +89,12 @@ func decode(d *json.Decoder) (*Value, error) {
 		case '{':
 			v.Kind = Object
 			for d.More() {
-				koff := int(d.InputOffset())
+				koff := skipSep(line, int(d.InputOffset()))
 				k, err := d.Token()
 				if err != nil {
 					return nil, err
 				}
-				e, err := decode(d)
+				e, err := decode(d, line)
 				if err != nil {
 					return nil, err
 				}
@@ -83,9 +106,6 @@ func decode(d *json.Decoder) (*Value, error) {
 		}
 	default:
 		return nil, fmt.Errorf("unexpected token %v", t)
-	}
-	if _, err := d.Token(); err != io.EOF && off == 0 {
-		return v, nil
 	}
 	return v, nil
 }
