@@ -227,19 +227,25 @@ func Follow(ctx context.Context, client openai.Client, id string, o FollowOption
 	}
 }
 
+// maxEventPages bounds one NewEvents call (100 events a page).
+const maxEventPages = 1000
+
 // NewEvents returns the job's events whose IDs are not in seen, oldest first,
 // and adds them to seen. The service lists events newest first, so paging stops
 // at the first event already seen.
 func NewEvents(ctx context.Context, client openai.Client, id string, seen map[string]bool) ([]openai.FineTuningJobEvent, error) {
 	var fresh []openai.FineTuningJobEvent
+	batch := map[string]bool{}
 	page, err := client.FineTuning.Jobs.ListEvents(ctx, id, openai.FineTuningJobListEventsParams{Limit: param.NewOpt(int64(100))})
-	for err == nil && page != nil {
+	for pages := 0; err == nil && page != nil && pages < maxEventPages; pages++ {
 		stop := false
 		for _, e := range page.Data {
-			if seen[e.ID] {
+			// A repeat within this call means a server whose cursor does not move: stop.
+			if seen[e.ID] || batch[e.ID] {
 				stop = true
 				break
 			}
+			batch[e.ID] = true
 			fresh = append(fresh, e)
 		}
 		if stop {
