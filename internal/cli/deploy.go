@@ -62,8 +62,13 @@ func armConfig(cmd *ucli.Command) deploy.Config {
 func (a *app) armWait(cmd *ucli.Command) deploy.WaitOptions {
 	w := deploy.WaitOptions{NoWait: cmd.Bool("no-wait"), PollInterval: cmd.Duration("poll-interval")}
 	if isTerminal(a.err) {
+		// One status line, rewritten in place, ended when the state is terminal.
 		w.Progress = func(p deploy.Progress) {
-			fmt.Fprintf(a.err, "%s %s: %s (%s)\n", p.Op, p.Name, p.State, p.Elapsed.Round(time.Second))
+			fmt.Fprintf(a.err, "\r\033[K%s %s: %s (%s)", p.Op, p.Name, p.State, p.Elapsed.Round(time.Second))
+			switch strings.ToLower(p.State) {
+			case "succeeded", "failed", "canceled", "cancelled":
+				fmt.Fprintln(a.err)
+			}
 		}
 	}
 	return w
@@ -134,6 +139,9 @@ func (a *app) runDeploy(ctx context.Context, o deployOptions) error {
 	}
 	d, err := c.Create(ctx, o.create)
 	var fe *deploy.FailedError
+	if err != nil && ctx.Err() != nil {
+		return failErr(fmt.Errorf("stopped waiting (%v); Azure carries on with the deployment: `ftprep deployments show %s`", ctx.Err(), o.create.Name))
+	}
 	if err != nil && !errors.As(err, &fe) {
 		return failErr(err)
 	}
