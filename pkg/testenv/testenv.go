@@ -168,7 +168,7 @@ func Prism(t testing.TB, spec string) *Server {
 		}
 		resp.Body.Close()
 		return true
-	}, 90*time.Second)
+	}, 180*time.Second) // the OpenAI spec takes ~10 s to load on a quiet machine, minutes under load
 }
 
 // PrismSpec returns the path of a spec prepared for Prism under
