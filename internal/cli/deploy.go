@@ -220,6 +220,9 @@ func (a *app) deploymentsCommand() *ucli.Command {
 		if cmd.Args().Len() != 1 {
 			return usageErr("deployments %s takes one deployment NAME, got %d arguments", verb, cmd.Args().Len())
 		}
+		if err := deploy.CheckName(cmd.Args().First()); err != nil {
+			return usageErr("%v", err)
+		}
 		return nil
 	}
 	withFormat := func(extra ...ucli.Flag) []ucli.Flag {

@@ -170,6 +170,7 @@ func TestDeployCommandUsage(t *testing.T) {
 		{[]string{"deploy", "ft:gpt-4o-mini-2024-07-18:org::x", "--name", "ok1"}, "OpenAI platform model ID"},
 		{[]string{"deploy", depModel, "--name", "ok1", "--format", "yaml"}, "unknown format"},
 		{[]string{"deployments", "show"}, "takes one deployment NAME"},
+		{[]string{"deployments", "delete", "a/b"}, "invalid deployment name"},
 		{[]string{"deployments", "list", "extra"}, "takes no arguments"},
 	} {
 		code, out, errOut := depRun(t, "", append(tc.args, arm...)...)
