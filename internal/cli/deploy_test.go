@@ -102,7 +102,7 @@ func TestDeployCommandLifecycle(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	for k, want := range map[string]any{"name": "ft-35", "sku": "ProvisionedManaged", "provisioningState": "Creating",
+	for k, want := range map[string]any{"name": "ft-35", "sku": "ProvisionedManaged", "provisioningState": "Accepted",
 		"model": "gpt-35-turbo-0125.ft-0e208cf33a6a466994aff31a08aba678",
 		"id":    "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-ft/providers/Microsoft.CognitiveServices/accounts/aoai-east/deployments/ft-35"} {
 		if v.Deployment[k] != want {

@@ -36,13 +36,18 @@ func fastWait() WaitOptions { return WaitOptions{PollInterval: time.Millisecond}
 func TestCreateWaitsUntilSucceeded(t *testing.T) {
 	fake, c := fakeClient(t)
 	fake.Polls = 3
-	var seen []string
+	var seen, resource []string
 	o := CreateOptions{Name: "ft-mini", Model: testModel, SKU: "globalstandard", Capacity: 2, WaitOptions: fastWait()}
 	o.Progress = func(p Progress) {
 		if p.Name != "ft-mini" || p.Op != "create" {
 			t.Errorf("progress for %s/%s", p.Op, p.Name)
 		}
 		seen = append(seen, p.State)
+		d, err := c.Get(context.Background(), "ft-mini")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resource = append(resource, d.ProvisioningState)
 	}
 	d, err := c.Create(context.Background(), o)
 	if err != nil {
@@ -55,6 +60,9 @@ func TestCreateWaitsUntilSucceeded(t *testing.T) {
 	}
 	if got := strings.Join(seen, ","); got != "InProgress,InProgress,InProgress,Succeeded" {
 		t.Errorf("progress states = %s", got)
+	}
+	if got := strings.Join(resource, ","); got != "Creating,Creating,Creating,Succeeded" {
+		t.Errorf("deployment states while waiting = %s", got)
 	}
 	reqs := fake.Requests()
 	put := reqs[0]
@@ -136,8 +144,8 @@ func TestCreateNoWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.ProvisioningState != "Creating" || d.SKU != "DeveloperTier" {
-		t.Errorf("deployment %+v, want Creating DeveloperTier", d)
+	if d.ProvisioningState != "Accepted" || d.SKU != "DeveloperTier" {
+		t.Errorf("deployment %+v, want Accepted DeveloperTier", d)
 	}
 	for _, r := range fake.Requests() {
 		if strings.Contains(r.Path, "/fakearm/operations/") {
