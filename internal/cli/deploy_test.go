@@ -268,3 +268,16 @@ func TestChatCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestDeployHelpHidesSecrets(t *testing.T) {
+	t.Setenv("AZURE_ACCESS_TOKEN", depToken)
+	t.Setenv("AZURE_SOURCE_ACCESS_TOKEN", "aux-secret-token")
+	t.Setenv("AZURE_OPENAI_API_KEY", "aoai-api-secret")
+	for _, args := range [][]string{{"deploy", "--help"}, {"deployments", "delete", "--help"}, {"chat", "--help"}} {
+		code, out, errOut := depRun(t, "", args...)
+		if code != ExitOK || !strings.Contains(out, "USAGE") {
+			t.Errorf("%v: exit %d %s", args, code, errOut)
+		}
+		depNoSecrets(t, out, errOut)
+	}
+}
