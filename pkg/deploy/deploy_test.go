@@ -2,8 +2,11 @@ package deploy
 
 import (
 	"context"
+
 	"encoding/json"
 	"errors"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"net/http"
 	"strings"
 	"testing"
@@ -236,6 +239,29 @@ func TestUnauthorizedExplained(t *testing.T) {
 		if strings.Contains(err.Error(), secret) {
 			t.Errorf("error shows a secret: %v", err)
 		}
+	}
+}
+
+// failingCred is a credential that cannot get a token (no sign-in on the machine).
+type failingCred struct{}
+
+func (failingCred) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{}, errors.New("DefaultAzureCredential: failed to acquire a token")
+}
+
+func TestNoTokenIsAuthError(t *testing.T) {
+	fake, url := fakearm.Start(t)
+	c, err := NewClient(Config{Subscription: testSub, ResourceGroup: testRG, Account: testAccount, Endpoint: url, Credential: failingCred{}, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.List(context.Background())
+	var ae *AuthError
+	if !errors.As(err, &ae) || !strings.Contains(err.Error(), "--arm-token") || !strings.Contains(err.Error(), "failed to acquire a token") {
+		t.Fatalf("err = %v (%T)", err, err)
+	}
+	if n := len(fake.Requests()); n != 0 {
+		t.Errorf("%d requests sent without a token", n)
 	}
 }
 
