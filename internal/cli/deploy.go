@@ -143,7 +143,7 @@ func (a *app) runDeploy(ctx context.Context, o deployOptions) error {
 		return failErr(fmt.Errorf("stopped waiting (%v); Azure carries on with the deployment: `ftprep deployments show %s`", ctx.Err(), o.create.Name))
 	}
 	if err != nil && !errors.As(err, &fe) {
-		return failErr(err)
+		return armErr(err)
 	}
 	if fe != nil && d.Name == "" {
 		d = deploy.Deployment{Name: o.create.Name, Model: o.create.Model, ProvisioningState: fe.State}
@@ -169,6 +169,16 @@ func (a *app) runDeploy(ctx context.Context, o deployOptions) error {
 		return failErr(fe)
 	}
 	return nil
+}
+
+// armErr maps a control-plane error to its exit code: no credential on this
+// machine is an environment failure (2), anything the service said is 1.
+func armErr(err error) error {
+	var ae *deploy.AuthError
+	if errors.As(err, &ae) {
+		return ioErr(err)
+	}
+	return failErr(err)
 }
 
 func printDeployment(w io.Writer, d deploy.Deployment) {
@@ -219,6 +229,9 @@ func (a *app) deploymentsCommand() *ucli.Command {
 	one := func(cmd *ucli.Command, verb string) error {
 		if cmd.Args().Len() != 1 {
 			return usageErr("deployments %s takes one deployment NAME, got %d arguments", verb, cmd.Args().Len())
+		}
+		if err := deploy.CheckName(cmd.Args().First()); err != nil {
+			return usageErr("%v", err)
 		}
 		return nil
 	}
@@ -273,7 +286,7 @@ func (a *app) runDeploymentsList(ctx context.Context, o deploymentsOptions) erro
 	}
 	list, err := c.List(ctx)
 	if err != nil {
-		return failErr(err)
+		return armErr(err)
 	}
 	if o.format == "json" {
 		if err := writeJSONDeploy(a.out, map[string]any{"deployments": list}); err != nil {
@@ -312,7 +325,7 @@ func (a *app) runDeploymentsShow(ctx context.Context, o deploymentsOptions) erro
 	}
 	d, err := c.Get(ctx, o.name)
 	if err != nil {
-		return failErr(err)
+		return armErr(err)
 	}
 	if o.format == "json" {
 		if err := writeJSONDeploy(a.out, map[string]any{"deployment": d}); err != nil {
@@ -331,7 +344,7 @@ func (a *app) runDeploymentsDelete(ctx context.Context, o deploymentsOptions) er
 	}
 	done, err := c.Delete(ctx, o.name, o.wait)
 	if err != nil {
-		return failErr(err)
+		return armErr(err)
 	}
 	if o.format == "json" {
 		state := "Deleting"

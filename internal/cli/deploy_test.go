@@ -102,7 +102,7 @@ func TestDeployCommandLifecycle(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	for k, want := range map[string]any{"name": "ft-35", "sku": "ProvisionedManaged", "provisioningState": "Creating",
+	for k, want := range map[string]any{"name": "ft-35", "sku": "ProvisionedManaged", "provisioningState": "Accepted",
 		"model": "gpt-35-turbo-0125.ft-0e208cf33a6a466994aff31a08aba678",
 		"id":    "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-ft/providers/Microsoft.CognitiveServices/accounts/aoai-east/deployments/ft-35"} {
 		if v.Deployment[k] != want {
@@ -170,6 +170,7 @@ func TestDeployCommandUsage(t *testing.T) {
 		{[]string{"deploy", "ft:gpt-4o-mini-2024-07-18:org::x", "--name", "ok1"}, "OpenAI platform model ID"},
 		{[]string{"deploy", depModel, "--name", "ok1", "--format", "yaml"}, "unknown format"},
 		{[]string{"deployments", "show"}, "takes one deployment NAME"},
+		{[]string{"deployments", "delete", "a/b"}, "invalid deployment name"},
 		{[]string{"deployments", "list", "extra"}, "takes no arguments"},
 	} {
 		code, out, errOut := depRun(t, "", append(tc.args, arm...)...)
@@ -265,5 +266,18 @@ func TestChatCommand(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d %q, want 2 and %q", tc.args, code, errOut, tc.want)
 		}
+	}
+}
+
+func TestDeployHelpHidesSecrets(t *testing.T) {
+	t.Setenv("AZURE_ACCESS_TOKEN", depToken)
+	t.Setenv("AZURE_SOURCE_ACCESS_TOKEN", "aux-secret-token")
+	t.Setenv("AZURE_OPENAI_API_KEY", "aoai-api-secret")
+	for _, args := range [][]string{{"deploy", "--help"}, {"deployments", "delete", "--help"}, {"chat", "--help"}} {
+		code, out, errOut := depRun(t, "", args...)
+		if code != ExitOK || !strings.Contains(out, "USAGE") {
+			t.Errorf("%v: exit %d %s", args, code, errOut)
+		}
+		depNoSecrets(t, out, errOut)
 	}
 }
