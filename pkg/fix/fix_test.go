@@ -179,6 +179,9 @@ func TestFixFileInPlaceAndFailures(t *testing.T) {
 	if len(es) != 2 {
 		t.Errorf("left behind: %v", es)
 	}
+	if _, err := File(context.Background(), strings.NewReader(a), filepath.Join(out, "x"), Options{}); err == nil {
+		t.Error("write under a regular file succeeded")
+	}
 	if os.Geteuid() != 0 {
 		ro := filepath.Join(dir, "ro")
 		os.Mkdir(ro, 0o555)

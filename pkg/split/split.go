@@ -430,7 +430,7 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		}
 		a = b
 	}
-	ord, good = nil, nil
+	ord = nil
 
 	// Check before writing anything.
 	var validBytes int64 = bomLen
@@ -440,8 +440,12 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		}
 	}
 	if nTrain < MinExamples || nValid < MinExamples {
-		return res, refused("the split gives %d training and %d validation examples; each file needs at least %d (%s)",
-			nTrain, nValid, MinExamples, sizeAdvice(o, nTrain, nValid))
+		usable := fmt.Sprintf("%d usable example(s)", len(good))
+		if m.DuplicatesRemoved > 0 || m.InvalidSkipped > 0 {
+			usable += fmt.Sprintf(" of %d, after %d duplicate(s) and %d invalid line(s) were set aside", inputExamples, m.DuplicatesRemoved, m.InvalidSkipped)
+		}
+		return res, refused("the split gives %d training and %d validation examples from %s; each file needs at least %d (%s)",
+			nTrain, nValid, usable, MinExamples, sizeAdvice(o, nTrain, nValid))
 	}
 	if trainBytes > maxFileBytes {
 		return res, refused("the training file would be %s, over the %s limit: cap it with --max-train-bytes or --max-train-examples",
