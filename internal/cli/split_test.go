@@ -133,3 +133,31 @@ func TestSplitParseSize(t *testing.T) {
 		t.Errorf("ranges %q", got)
 	}
 }
+
+func TestSplitCLIInterruptedAndFlags(t *testing.T) {
+	in := filepath.Join(testenv.RepoRoot(t), "testdata", "split", "input.jsonl")
+	dir := t.TempDir()
+	tr, va := filepath.Join(dir, "t.jsonl"), filepath.Join(dir, "v.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := Main(ctx, []string{"ftprep", "split", in, "--train", tr, "--valid", va}, strings.NewReader(""), &out, &errb)
+	if code != ExitUsage || !strings.Contains(errb.String(), "nothing written") {
+		t.Errorf("interrupted: exit %d, %q", code, errb.String())
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Errorf("interrupted run left %v", es)
+	}
+	code, stdout, stderr := runCLI(t, "", "split", in, "--train", tr, "--valid", va, "--valid-count", "15", "--seed", "7",
+		"--target", "openai", "--max-train-examples", "50", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m, err := split.ReadManifest(strings.NewReader(stdout))
+	if err != nil || m.Valid.Examples != 15 || m.Train.Examples != 50 || m.Seed != 7 || m.Target != "openai" || m.SampledOut == 0 {
+		t.Errorf("manifest %+v %v", m, err)
+	}
+	if b, _ := os.ReadFile(tr); bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		t.Error("openai output has a BOM")
+	}
+}
