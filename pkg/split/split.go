@@ -313,8 +313,21 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		if in.tmp {
 			fr.Path = "-"
 		}
-		fr.BOM = in.bom > 0
-		fr.Bytes += in.bom
+		if in.bom > 0 {
+			// The engine read the input without its BOM (split skips it so that
+			// offsets and hooks see lines only): drop the finding that caused.
+			fr.BOM, fr.Bytes = true, fr.Bytes+in.bom
+			kept := fr.Findings[:0]
+			for _, f := range fr.Findings {
+				if f.Rule != "bom-missing" {
+					kept = append(kept, f)
+				}
+			}
+			fr.Findings = kept
+			if fr.Counts["bom-missing"] > 0 {
+				delete(fr.Counts, "bom-missing")
+			}
+		}
 		res.Files = append(res.Files, fr)
 		readBefore += size
 	}
