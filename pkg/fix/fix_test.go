@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftprep/ftprep/pkg/testenv"
 	"github.com/ftprep/ftprep/pkg/validate"
 )
 
@@ -204,5 +205,32 @@ func TestFixTruncatedFirstLine(t *testing.T) {
 	}
 	if out.String() != in || rep.Changed() {
 		t.Errorf("got %q %v", out.String(), repairNames(rep))
+	}
+}
+
+// Real data: a public dataset with comment lines ("//...") and blank lines.
+func TestFixRealData(t *testing.T) {
+	p := filepath.Join(testenv.SharedDir(t), "data", "real", "49595-HW1__biden.jsonl")
+	f, err := os.Open(p)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	dir := t.TempDir()
+	out, rj := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "rj.jsonl")
+	rep, err := File(context.Background(), f, out, Options{DropInvalid: true, Rejects: rj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(out)
+	mustBeClean(t, got)
+	rejected, _ := os.ReadFile(rj)
+	for _, l := range strings.Split(strings.TrimSpace(string(rejected)), "\n") {
+		if !strings.HasPrefix(l, "//") {
+			t.Errorf("rejected a line that is not a comment: %.60s", l)
+		}
+	}
+	if len(rep.Rejected) != strings.Count(string(rejected), "\n") || rep.LinesOut != strings.Count(string(got), "\n") {
+		t.Errorf("report %+v", rep)
 	}
 }
