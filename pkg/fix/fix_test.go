@@ -234,3 +234,30 @@ func TestFixRealData(t *testing.T) {
 		t.Errorf("report %+v", rep)
 	}
 }
+
+// FuzzFix: Run never panics, its output ends every line in a single \n with no
+// blank lines and no CR line endings, and fixing the output again changes nothing.
+func FuzzFix(f *testing.F) {
+	for _, s := range []string{a + "\r\n\r\n" + b, "[" + a + "," + b + "]", "{\n \"a\": 1\n}\n{\"b\":2}", bomS + a + "\n" + bomS + b, `{"prompt":"p","completion":"c"}`, "{\"a\":\n", "[1,"} {
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, in []byte, pc bool) {
+		var out bytes.Buffer
+		_, err := Run(context.Background(), bytes.NewReader(in), &out, Options{Target: "openai", FromPromptCompletion: pc})
+		if err != nil {
+			return // a malformed JSON array or pretty document is refused
+		}
+		o := out.Bytes()
+		if len(o) > 0 && (o[len(o)-1] != '\n' || bytes.Contains(o, []byte("\r\n")) || bytes.Contains(o, []byte("\n\n")) || o[0] == '\n') {
+			t.Fatalf("bad line structure: %q", o)
+		}
+		var again bytes.Buffer
+		rep, err := Run(context.Background(), bytes.NewReader(o), &again, Options{Target: "openai", FromPromptCompletion: pc})
+		if err != nil {
+			t.Fatalf("fixing the output failed: %v (output %q)", err, o)
+		}
+		if !bytes.Equal(again.Bytes(), o) || rep.Changed() {
+			t.Fatalf("not idempotent: %q -> %q (%v)", o, again.Bytes(), repairNames(rep))
+		}
+	})
+}
