@@ -19,7 +19,7 @@ func TestFixCLI(t *testing.T) {
 	os.WriteFile(in, []byte(orig), 0o644)
 	out, rj := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "rj.jsonl")
 
-	code, stdout, stderr := runCLI(t, "", "fix", in, "-o", out, "--target", "openai", "--from-prompt-completion", "--system", "S", "--drop-invalid", "--rejects", rj)
+	code, stdout, stderr := splitRunCLI(t, "", "fix", in, "-o", out, "--target", "openai", "--from-prompt-completion", "--system", "S", "--drop-invalid", "--rejects", rj)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -40,14 +40,14 @@ func TestFixCLI(t *testing.T) {
 	}
 
 	// Text report, stdin to stdout (report on stderr).
-	code, stdout, stderr = runCLI(t, fixLine+"\r\n", "fix", "-", "-o", "-", "--format", "text")
+	code, stdout, stderr = splitRunCLI(t, fixLine+"\r\n", "fix", "-", "-o", "-", "--format", "text")
 	if code != ExitOK || stdout != "\xef\xbb\xbf"+fixLine+"\n" || !strings.Contains(stderr, "CRLF") {
 		t.Errorf("stdin->stdout: exit %d, %q, %q", code, stdout, stderr)
 	}
 
 	// In place keeps the file's mode.
 	os.Chmod(in, 0o600)
-	code, stdout, stderr = runCLI(t, "", "fix", in, "--in-place", "--format", "text", "--target", "openai")
+	code, stdout, stderr = splitRunCLI(t, "", "fix", in, "--in-place", "--format", "text", "--target", "openai")
 	if code != ExitOK || !strings.Contains(stdout, "blank line") {
 		t.Errorf("in place: exit %d, %q %q", code, stdout, stderr)
 	}
@@ -66,15 +66,15 @@ func TestFixCLI(t *testing.T) {
 		{"fix", in, "-o", out, "--system", "S"},
 		{"fix", in, out},
 	} {
-		if code, _, stderr := runCLI(t, "", args...); code != ExitUsage || stderr == "" {
+		if code, _, stderr := splitRunCLI(t, "", args...); code != ExitUsage || stderr == "" {
 			t.Errorf("%v: exit %d, %q", args, code, stderr)
 		}
 	}
-	code, _, _ = runCLI(t, "", "fix", filepath.Join(dir, "nope"), "-o", out)
+	code, _, _ = splitRunCLI(t, "", "fix", filepath.Join(dir, "nope"), "-o", out)
 	if code != ExitUsage {
 		t.Errorf("missing input: exit %d", code)
 	}
-	code, out2, _ := runCLI(t, "", "fix", "--help")
+	code, out2, _ := splitRunCLI(t, "", "fix", "--help")
 	if code != ExitOK || !strings.Contains(out2, "--from-prompt-completion") || !strings.Contains(out2, "Examples") {
 		t.Errorf("help: %d %s", code, out2)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/ftprep/ftprep/pkg/testenv"
 )
 
-func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+func splitRunCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(context.Background(), append([]string{"ftprep"}, args...), strings.NewReader(stdin), &out, &errb)
@@ -29,7 +29,7 @@ func TestSplitCLI(t *testing.T) {
 	dir := t.TempDir()
 	tr, va := filepath.Join(dir, "t.jsonl"), filepath.Join(dir, "v.jsonl")
 
-	code, out, stderr := runCLI(t, "", "split", in, "--train", tr, "--valid", va, "--dedupe", "--no-tokens")
+	code, out, stderr := splitRunCLI(t, "", "split", in, "--train", tr, "--valid", va, "--dedupe", "--no-tokens")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -43,7 +43,7 @@ func TestSplitCLI(t *testing.T) {
 	first, _ := os.ReadFile(tr)
 
 	// stdin gives the same files; --format text prints the summary.
-	code, out, stderr = runCLI(t, string(data), "split", "-", "--train", tr, "--valid", va, "--dedupe", "--format", "text")
+	code, out, stderr = splitRunCLI(t, string(data), "split", "-", "--train", tr, "--valid", va, "--dedupe", "--format", "text")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -66,7 +66,7 @@ func TestSplitCLIRefusedAndUsage(t *testing.T) {
 	tr, va := filepath.Join(out, "t"), filepath.Join(out, "v")
 	badLine := fmt.Sprintf("bad.jsonl:%d", bytes.Count(data, []byte("\n"))+1)
 
-	code, stdout, stderr := runCLI(t, "", "split", bad, "--train", tr, "--valid", va)
+	code, stdout, stderr := splitRunCLI(t, "", "split", bad, "--train", tr, "--valid", va)
 	if code != ExitFindings || stdout != "" || !strings.Contains(stderr, badLine) {
 		t.Errorf("invalid input: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
@@ -74,7 +74,7 @@ func TestSplitCLIRefusedAndUsage(t *testing.T) {
 		t.Errorf("files written on refusal: %v", es)
 	}
 	rj := filepath.Join(out, "rejects.jsonl")
-	code, _, stderr = runCLI(t, "", "split", bad, "--train", tr, "--valid", va, "--skip-invalid", "--rejects", rj)
+	code, _, stderr = splitRunCLI(t, "", "split", bad, "--train", tr, "--valid", va, "--skip-invalid", "--rejects", rj)
 	if code != ExitOK || !strings.Contains(stderr, badLine) {
 		t.Errorf("--skip-invalid: exit %d, stderr %q", code, stderr)
 	}
@@ -94,25 +94,25 @@ func TestSplitCLIRefusedAndUsage(t *testing.T) {
 		{"split", in, "--train", tr, "--valid", va, "--max-train-bytes", "lots"},
 		{"split", in, "--train", tr, "--valid", va, "--group-by", "messages"},
 	} {
-		if code, _, stderr := runCLI(t, "", args...); code != ExitUsage || stderr == "" {
+		if code, _, stderr := splitRunCLI(t, "", args...); code != ExitUsage || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
 	}
-	code, _, stderr = runCLI(t, "", "split", filepath.Join(dir, "missing.jsonl"), "--train", tr, "--valid", va)
+	code, _, stderr = splitRunCLI(t, "", "split", filepath.Join(dir, "missing.jsonl"), "--train", tr, "--valid", va)
 	if code != ExitUsage || !strings.Contains(stderr, "missing.jsonl") {
 		t.Errorf("missing input: exit %d, %q", code, stderr)
 	}
 	// Too few examples: a clear error, exit 1.
 	small := filepath.Join(dir, "small.jsonl")
 	os.WriteFile(small, bytes.Join(bytes.SplitAfter(data, []byte("\n"))[:30], nil), 0o644)
-	code, _, stderr = runCLI(t, "", "split", small, "--train", tr, "--valid", va)
+	code, _, stderr = splitRunCLI(t, "", "split", small, "--train", tr, "--valid", va)
 	if code != ExitFindings || !strings.Contains(stderr, "at least 10") {
 		t.Errorf("small input: exit %d, %q", code, stderr)
 	}
 }
 
 func TestSplitHelp(t *testing.T) {
-	code, out, _ := runCLI(t, "", "split", "--help")
+	code, out, _ := splitRunCLI(t, "", "split", "--help")
 	if code != ExitOK || !strings.Contains(out, "ftprep split corpus.jsonl --train") || !strings.Contains(out, "--group-by") {
 		t.Errorf("help: exit %d\n%s", code, out)
 	}
@@ -131,5 +131,33 @@ func TestSplitParseSize(t *testing.T) {
 	}
 	if got := splitLineRanges([]split.LineRef{{Input: "a", Line: 1}, {Input: "a", Line: 2}, {Input: "a", Line: 3}, {Input: "a", Line: 7}, {Input: "b", Line: 2}}); got != "a:1-3,7 b:2" {
 		t.Errorf("ranges %q", got)
+	}
+}
+
+func TestSplitCLIInterruptedAndFlags(t *testing.T) {
+	in := filepath.Join(testenv.RepoRoot(t), "testdata", "split", "input.jsonl")
+	dir := t.TempDir()
+	tr, va := filepath.Join(dir, "t.jsonl"), filepath.Join(dir, "v.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := Main(ctx, []string{"ftprep", "split", in, "--train", tr, "--valid", va}, strings.NewReader(""), &out, &errb)
+	if code != ExitUsage || !strings.Contains(errb.String(), "nothing written") {
+		t.Errorf("interrupted: exit %d, %q", code, errb.String())
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Errorf("interrupted run left %v", es)
+	}
+	code, stdout, stderr := splitRunCLI(t, "", "split", in, "--train", tr, "--valid", va, "--valid-count", "15", "--seed", "7",
+		"--target", "openai", "--max-train-examples", "50", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m, err := split.ReadManifest(strings.NewReader(stdout))
+	if err != nil || m.Valid.Examples != 15 || m.Train.Examples != 50 || m.Seed != 7 || m.Target != "openai" || m.SampledOut == 0 {
+		t.Errorf("manifest %+v %v", m, err)
+	}
+	if b, _ := os.ReadFile(tr); bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		t.Error("openai output has a BOM")
 	}
 }

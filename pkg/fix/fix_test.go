@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftprep/ftprep/pkg/testenv"
 	"github.com/ftprep/ftprep/pkg/validate"
 )
 
@@ -179,6 +180,9 @@ func TestFixFileInPlaceAndFailures(t *testing.T) {
 	if len(es) != 2 {
 		t.Errorf("left behind: %v", es)
 	}
+	if _, err := File(context.Background(), strings.NewReader(a), filepath.Join(out, "x"), Options{}); err == nil {
+		t.Error("write under a regular file succeeded")
+	}
 	if os.Geteuid() != 0 {
 		ro := filepath.Join(dir, "ro")
 		os.Mkdir(ro, 0o555)
@@ -202,4 +206,58 @@ func TestFixTruncatedFirstLine(t *testing.T) {
 	if out.String() != in || rep.Changed() {
 		t.Errorf("got %q %v", out.String(), repairNames(rep))
 	}
+}
+
+// Real data: a public dataset with comment lines ("//...") and blank lines.
+func TestFixRealData(t *testing.T) {
+	p := filepath.Join(testenv.SharedDir(t), "data", "real", "49595-HW1__biden.jsonl")
+	f, err := os.Open(p)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	dir := t.TempDir()
+	out, rj := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "rj.jsonl")
+	rep, err := File(context.Background(), f, out, Options{DropInvalid: true, Rejects: rj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(out)
+	mustBeClean(t, got)
+	rejected, _ := os.ReadFile(rj)
+	for _, l := range strings.Split(strings.TrimSpace(string(rejected)), "\n") {
+		if !strings.HasPrefix(l, "//") {
+			t.Errorf("rejected a line that is not a comment: %.60s", l)
+		}
+	}
+	if len(rep.Rejected) != strings.Count(string(rejected), "\n") || rep.LinesOut != strings.Count(string(got), "\n") {
+		t.Errorf("report %+v", rep)
+	}
+}
+
+// FuzzFix: Run never panics, its output ends every line in a single \n with no
+// blank lines and no CR line endings, and fixing the output again changes nothing.
+func FuzzFix(f *testing.F) {
+	for _, s := range []string{a + "\r\n\r\n" + b, "[" + a + "," + b + "]", "{\n \"a\": 1\n}\n{\"b\":2}", bomS + a + "\n" + bomS + b, `{"prompt":"p","completion":"c"}`, "{\"a\":\n", "[1,"} {
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, in []byte, pc bool) {
+		var out bytes.Buffer
+		_, err := Run(context.Background(), bytes.NewReader(in), &out, Options{Target: "openai", FromPromptCompletion: pc})
+		if err != nil {
+			return // a malformed JSON array or pretty document is refused
+		}
+		o := out.Bytes()
+		if len(o) > 0 && (o[len(o)-1] != '\n' || bytes.Contains(o, []byte("\r\n")) || bytes.Contains(o, []byte("\n\n")) || o[0] == '\n') {
+			t.Fatalf("bad line structure: %q", o)
+		}
+		var again bytes.Buffer
+		rep, err := Run(context.Background(), bytes.NewReader(o), &again, Options{Target: "openai", FromPromptCompletion: pc})
+		if err != nil {
+			t.Fatalf("fixing the output failed: %v (output %q)", err, o)
+		}
+		if !bytes.Equal(again.Bytes(), o) || rep.Changed() {
+			t.Fatalf("not idempotent: %q -> %q (%v)", o, again.Bytes(), repairNames(rep))
+		}
+	})
 }

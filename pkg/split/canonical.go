@@ -8,7 +8,8 @@ import (
 // hexDigits spell \u00XX escapes.
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a canonical JSON string.
+// appendString appends s as a canonical JSON string, escaped as jsonl.Canonical
+// does (\" \\ \b \f \n \r \t, other controls as \u00XX; invalid UTF-8 as U+FFFD).
 func appendString(dst []byte, s []byte) []byte {
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
@@ -22,6 +23,10 @@ func appendString(dst []byte, s []byte) []byte {
 			dst = append(dst, '\\', 'r')
 		case c == '\t':
 			dst = append(dst, '\\', 't')
+		case c == '\b':
+			dst = append(dst, '\\', 'b')
+		case c == '\f':
+			dst = append(dst, '\\', 'f')
 		case c < 0x20:
 			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
 		case c < utf8.RuneSelf:

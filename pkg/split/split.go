@@ -313,8 +313,21 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		if in.tmp {
 			fr.Path = "-"
 		}
-		fr.BOM = in.bom > 0
-		fr.Bytes += in.bom
+		if in.bom > 0 {
+			// The engine read the input without its BOM (split skips it so that
+			// offsets and hooks see lines only): drop the finding that caused.
+			fr.BOM, fr.Bytes = true, fr.Bytes+in.bom
+			kept := fr.Findings[:0]
+			for _, f := range fr.Findings {
+				if f.Rule != "bom-missing" {
+					kept = append(kept, f)
+				}
+			}
+			fr.Findings = kept
+			if fr.Counts["bom-missing"] > 0 {
+				delete(fr.Counts, "bom-missing")
+			}
+		}
 		res.Files = append(res.Files, fr)
 		readBefore += size
 	}
@@ -430,7 +443,7 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		}
 		a = b
 	}
-	ord, good = nil, nil
+	ord = nil
 
 	// Check before writing anything.
 	var validBytes int64 = bomLen
@@ -440,8 +453,12 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		}
 	}
 	if nTrain < MinExamples || nValid < MinExamples {
-		return res, refused("the split gives %d training and %d validation examples; each file needs at least %d (%s)",
-			nTrain, nValid, MinExamples, sizeAdvice(o, nTrain, nValid))
+		usable := fmt.Sprintf("%d usable example(s)", len(good))
+		if m.DuplicatesRemoved > 0 || m.InvalidSkipped > 0 {
+			usable += fmt.Sprintf(" of %d, after %d duplicate(s) and %d invalid line(s) were set aside", inputExamples, m.DuplicatesRemoved, m.InvalidSkipped)
+		}
+		return res, refused("the split gives %d training and %d validation examples from %s; each file needs at least %d (%s)",
+			nTrain, nValid, usable, MinExamples, sizeAdvice(o, nTrain, nValid))
 	}
 	if trainBytes > maxFileBytes {
 		return res, refused("the training file would be %s, over the %s limit: cap it with --max-train-bytes or --max-train-examples",

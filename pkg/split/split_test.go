@@ -479,22 +479,28 @@ func (f *failAfter) Write(p []byte) (int, error) {
 func TestFaultsLeaveNothing(t *testing.T) {
 	data := genDataset(8, 3000)
 	t.Run("unwritable", func(t *testing.T) {
-		if os.Geteuid() == 0 {
-			t.Skip("root can write anywhere")
-		}
 		dir := t.TempDir()
 		in := writeFile(t, dir, "in.jsonl", data)
+		// A destination whose parent is a regular file fails even for root;
+		// a read-only directory is tried too when not root.
+		notDir := writeFile(t, dir, "file", []byte("x"))
+		bad := []string{filepath.Join(notDir, "v")}
 		ro := filepath.Join(dir, "ro")
 		os.Mkdir(ro, 0o555)
-		o := Options{Train: filepath.Join(dir, "t"), Valid: filepath.Join(ro, "v")}
-		if _, err := Split(context.Background(), []string{in}, o); err == nil {
-			t.Fatal("split into a read-only directory succeeded")
+		if os.Geteuid() != 0 {
+			bad = append(bad, filepath.Join(ro, "v"))
 		}
-		if n := dirNames(t, dir); len(n) != 2 {
-			t.Errorf("left behind: %v", n)
-		}
-		if n := dirNames(t, ro); len(n) != 0 {
-			t.Errorf("left behind: %v", n)
+		for _, v := range bad {
+			o := Options{Train: filepath.Join(dir, "t"), Valid: v, SkipInvalid: true, Rejects: filepath.Join(dir, "r")}
+			if _, err := Split(context.Background(), []string{in}, o); err == nil {
+				t.Fatalf("split to %s succeeded", v)
+			}
+			if n := dirNames(t, dir); len(n) != 3 {
+				t.Errorf("left behind: %v", n)
+			}
+			if n := dirNames(t, ro); len(n) != 0 {
+				t.Errorf("left behind: %v", n)
+			}
 		}
 	})
 	t.Run("disk-full", func(t *testing.T) {
