@@ -153,8 +153,13 @@ func (c *config) read(ctx context.Context, r io.Reader, work, order chan<- *batc
 	}
 }
 
-// newParser returns a parse function for one worker.
-func newParser() parseFunc { return jsonl.Parse }
+// newParser returns a parse function for one worker: a reusable parser (the
+// checks keep nothing of the tree past the line). Once jsonl.Parser has
+// AliasLine, set it: NextBatch never rewrites a batch's buffer.
+func newParser() parseFunc {
+	p := &jsonl.Parser{}
+	return p.Parse
+}
 
 // work checks batches until the reader closes the channel.
 func (c *config) work(ctx context.Context, work <-chan *batch) {
