@@ -219,6 +219,10 @@ if (fs.existsSync(diffFile)) {
     strings.add(ctx[int(ctx.length)]);
   }
 }
+// 'ſ (U+017F) contractions in contexts where matching them as 's changes the count.
+for (const w of ["I", "it", "He", "we", "don", "IT", "x", "A", "that", "Let", " you", "ſ"]) {
+  for (const suf of ["'ſ", "'ſt", "'ſs", "'ſ ", "'ſ\n", "'ſſ", "'ſa", "'ſtop", "'ſhe", "'ſ'", "'ſ.", "'Ŀl"]) strings.add(w + suf);
+}
 // Every hand-picked special, white-space run and contraction alone and in a short context, first.
 for (const a of specials.concat(ws, contractions)) { strings.add(a); strings.add("a" + a); strings.add(a + "a"); strings.add(" " + a + " x"); }
 while (strings.size < N) {
