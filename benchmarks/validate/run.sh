@@ -12,7 +12,7 @@ data="$dir/corpus-${size}mib.jsonl"
 if [ ! -f "$data" ]; then
   go run ./benchmarks/validate/gen -mib "$size" -o "$data" >&2
 fi
-bytes=$(stat -c %s "$data")
+bytes=$(stat -L -c %s "$data")
 if [ ! -x /usr/bin/time ]; then
   echo "benchmarks/validate: /usr/bin/time not found (apt-get install time)" >&2
   exit 1
