@@ -296,6 +296,13 @@ func TestStats(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sr); err != nil || code != ExitOK || len(sr.Files) != 1 || sr.Files[0].Examples != 10 {
 		t.Errorf("stats json: exit %d %v %+v", code, err, sr)
 	}
+	if strings.Contains(errs, "note:") {
+		t.Errorf("note about errors for clean lines (a missing BOM does not affect counting): %q", errs)
+	}
+	bad := writeFile(t, "bad.jsonl", badLines(2))
+	if code, _, errs := run(t, nil, "stats", bad); code != ExitOK || !strings.Contains(errs, "has 2 errors on its lines") {
+		t.Errorf("stats on bad lines: exit %d, stderr %q", code, errs)
+	}
 	if code, _, _ := run(t, nil, "stats"); code != ExitUsage {
 		t.Errorf("stats without files: exit %d", code)
 	}
