@@ -7,11 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/azure"
@@ -32,7 +36,13 @@ type Config struct {
 	APIVersion string // e.g. 2025-04-01-preview, or "v1" for the /openai/v1 surface
 	OpenAIKey  string // OpenAI platform key, used when Endpoint is empty
 	BaseURL    string // OpenAI platform base URL (default https://api.openai.com/v1)
-	MaxRetries int    // retries of transient failures (429, 5xx, dropped connections); <0 = none
+	MaxRetries int    // retries of transient failures (429, 5xx, dropped connections); 0 = 4, <0 = none
+	// MaxRetryDelay caps one wait between retries, including a service's
+	// Retry-After (0 = 60 s).
+	MaxRetryDelay time.Duration
+	// TokenCredential, when set, is the Entra ID credential used without an API
+	// key (nil = azidentity.DefaultAzureCredential). Tests pass a stub here.
+	TokenCredential azcore.TokenCredential
 }
 
 // Kind names the service a Config reaches.
@@ -122,7 +132,11 @@ func NewClient(c Config) (openai.Client, error) {
 	if retries < 0 {
 		retries = 0
 	}
-	opts := []option.RequestOption{option.WithMaxRetries(retries), option.WithMaxRetryDelay(60 * time.Second)}
+	delay := c.MaxRetryDelay
+	if delay <= 0 {
+		delay = 60 * time.Second
+	}
+	opts := []option.RequestOption{option.WithMaxRetries(retries), option.WithMaxRetryDelay(delay)}
 	switch c.Kind() {
 	case OpenAI:
 		if c.OpenAIKey == "" {
@@ -149,14 +163,13 @@ func NewClient(c Config) (openai.Client, error) {
 		if c.APIKey != "" {
 			opts = append(opts, option.WithHeader("api-key", c.APIKey))
 		} else {
-			cred, err := azidentity.NewDefaultAzureCredential(nil)
+			cred, err := c.tokenCredential()
 			if err != nil {
-				return openai.Client{}, fmt.Errorf("Microsoft Entra ID: %w", err)
+				return openai.Client{}, err
 			}
-			opts = append(opts, azure.WithTokenCredential(cred, azure.WithTokenCredentialScopes([]string{CognitiveServicesScope})))
-		}
-		if u.Scheme == "http" {
-			opts = append(opts, azure.WithUnsafeAllowHTTP())
+			// azure.WithTokenCredential needs azure.WithEndpoint (the dated
+			// surface), so the v1 surface gets its bearer token here.
+			opts = append(opts, option.WithMiddleware(bearerMiddleware(cred)))
 		}
 		return openai.NewClient(opts...), nil
 	}
@@ -164,9 +177,9 @@ func NewClient(c Config) (openai.Client, error) {
 	if c.APIKey != "" {
 		opts = append(opts, azure.WithAPIKey(c.APIKey))
 	} else {
-		cred, err := azidentity.NewDefaultAzureCredential(nil)
+		cred, err := c.tokenCredential()
 		if err != nil {
-			return openai.Client{}, fmt.Errorf("Microsoft Entra ID: %w", err)
+			return openai.Client{}, err
 		}
 		opts = append(opts, azure.WithTokenCredential(cred, azure.WithTokenCredentialScopes([]string{CognitiveServicesScope})))
 	}
@@ -174,4 +187,40 @@ func NewClient(c Config) (openai.Client, error) {
 		opts = append(opts, azure.WithUnsafeAllowHTTP())
 	}
 	return openai.NewClient(opts...), nil
+}
+
+// tokenCredential returns c.TokenCredential or a DefaultAzureCredential.
+func (c Config) tokenCredential() (azcore.TokenCredential, error) {
+	if c.TokenCredential != nil {
+		return c.TokenCredential, nil
+	}
+	cred, err := azidentity.NewDefaultAzureCredential(nil)
+	if err != nil {
+		return nil, fmt.Errorf("Microsoft Entra ID: %w", err)
+	}
+	return cred, nil
+}
+
+// bearerMiddleware adds an Entra ID bearer token to each request, fetched from
+// cred and reused until five minutes before it expires.
+func bearerMiddleware(cred azcore.TokenCredential) option.Middleware {
+	var (
+		mu  sync.Mutex
+		tok azcore.AccessToken
+	)
+	return func(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+		mu.Lock()
+		if tok.Token == "" || time.Until(tok.ExpiresOn) < 5*time.Minute {
+			t, err := cred.GetToken(req.Context(), policy.TokenRequestOptions{Scopes: []string{CognitiveServicesScope}})
+			if err != nil {
+				mu.Unlock()
+				return nil, fmt.Errorf("Microsoft Entra ID: %w", err)
+			}
+			tok = t
+		}
+		token := tok.Token
+		mu.Unlock()
+		req.Header.Set("Authorization", "Bearer "+token)
+		return next(req)
+	}
 }

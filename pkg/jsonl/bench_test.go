@@ -1,0 +1,160 @@
+package jsonl
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bytedance/sonic"
+)
+
+// The benchmarks parse a deterministic chat corpus built from the Go
+// distribution's own source text (comments and code as message content), so
+// nothing big is committed. FTPREP_BENCH_MB sets its size (default 50).
+
+var corpus = sync.OnceValues(func() ([][]byte, int) {
+	mb := 50
+	if s := os.Getenv("FTPREP_BENCH_MB"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			mb = n
+		}
+	}
+	return chatCorpus(filepath.Join(runtime.GOROOT(), "src"), mb<<20)
+})
+
+// chatCorpus builds chat JSONL lines of about size bytes in total: system,
+// user and assistant turns (some multi-turn, some with a tool call) whose
+// texts are consecutive chunks of the .go files under root.
+func chatCorpus(root string, size int) ([][]byte, int) {
+	var texts []string
+	total := 0
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || total > size || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		for len(b) > 0 {
+			n := min(len(b), 200+len(texts)*7919%1800)
+			texts = append(texts, string(b[:n]))
+			total += n
+			b = b[n:]
+		}
+		return nil
+	})
+	type msg struct {
+		Role    string `json:"role"`
+		Content string `json:"content"`
+		Weight  *int   `json:"weight,omitempty"`
+	}
+	var lines [][]byte
+	n := 0
+	one := 1
+	for i := 0; i+4 < len(texts) && n < size; i += 4 {
+		m := []msg{{Role: "system", Content: "You are a Go expert. Answer precisely."}}
+		turns := 1 + i%3
+		for t := 0; t < turns && i+2*t+1 < len(texts); t++ {
+			m = append(m, msg{Role: "user", Content: texts[i+2*t]}, msg{Role: "assistant", Content: texts[i+2*t+1], Weight: &one})
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(map[string]any{"messages": m})
+		line := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		lines = append(lines, line)
+		n += len(line) + 1
+	}
+	return lines, n
+}
+
+type chatLine struct {
+	Messages []struct {
+		Role    string `json:"role"`
+		Content any    `json:"content"`
+		Weight  *int   `json:"weight"`
+	} `json:"messages"`
+}
+
+func benchLines(b *testing.B, parse func([]byte) error) {
+	lines, n := corpus()
+	if n == 0 {
+		b.Skip("no Go source tree to build the corpus from")
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, l := range lines {
+			if err := parse(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	b.Run("jsonl.Parser", func(b *testing.B) {
+		var p Parser
+		benchLines(b, func(l []byte) error {
+			if _, err := p.Parse(l); err != nil {
+				return err
+			}
+			return nil
+		})
+	})
+	b.Run("jsonl.Parse", func(b *testing.B) {
+		benchLines(b, func(l []byte) error {
+			if _, err := Parse(l); err != nil {
+				return err
+			}
+			return nil
+		})
+	})
+	b.Run("encoding-json.Valid", func(b *testing.B) {
+		benchLines(b, func(l []byte) error {
+			if !json.Valid(l) {
+				return os.ErrInvalid
+			}
+			return nil
+		})
+	})
+	b.Run("encoding-json.Unmarshal-struct", func(b *testing.B) {
+		benchLines(b, func(l []byte) error { var c chatLine; return json.Unmarshal(l, &c) })
+	})
+	b.Run("encoding-json.Unmarshal-any", func(b *testing.B) {
+		benchLines(b, func(l []byte) error { var c any; return json.Unmarshal(l, &c) })
+	})
+	b.Run("sonic.Unmarshal-struct", func(b *testing.B) {
+		benchLines(b, func(l []byte) error { var c chatLine; return sonic.Unmarshal(l, &c) })
+	})
+	b.Run("sonic.Unmarshal-any", func(b *testing.B) {
+		benchLines(b, func(l []byte) error { var c any; return sonic.Unmarshal(l, &c) })
+	})
+}
+
+func BenchmarkCanonical(b *testing.B) {
+	lines, n := corpus()
+	var trees []*Value
+	for _, l := range lines {
+		v, err := Parse(l)
+		if err != nil {
+			b.Fatal(err)
+		}
+		trees = append(trees, v)
+	}
+	b.SetBytes(int64(n))
+	var dst []byte
+	for b.Loop() {
+		for _, v := range trees {
+			dst = Canonical(dst[:0], v)
+		}
+	}
+}

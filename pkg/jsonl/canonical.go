@@ -1,0 +1,117 @@
+package jsonl
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Canonical appends the canonical JSON form of v to dst: no whitespace, object
+// members sorted by key in byte order (the order of UTF-8 bytes, which is
+// code-point order; members with equal keys keep their input order, none is
+// dropped), strings re-encoded minimally (only '"', '\\' and control
+// characters escaped, as \" \\ \b \f \n \r \t or \u00XX) and numbers exactly
+// as written. Two lines that differ only in key order, whitespace or string
+// escaping have the same canonical form, which is what duplicate detection
+// needs. A lone-surrogate escape was decoded to U+FFFD, so it compares equal
+// to a literal U+FFFD. Invalid UTF-8 in a hand-built Str is written as U+FFFD.
+func Canonical(dst []byte, v *Value) []byte {
+	switch v.Kind {
+	case Null:
+		return append(dst, "null"...)
+	case Bool:
+		if v.Bool {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case Number:
+		return append(dst, v.Num...)
+	case String:
+		return appendString(dst, v.Str)
+	case Array:
+		dst = append(dst, '[')
+		for i, e := range v.Elems {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = Canonical(dst, e)
+		}
+		return append(dst, ']')
+	case Object:
+		dst = append(dst, '{')
+		for i, m := range sortedMembers(v.Members) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, m.Key)
+			dst = append(dst, ':')
+			dst = Canonical(dst, m.Value)
+		}
+		return append(dst, '}')
+	}
+	return dst
+}
+
+// sortedMembers returns ms sorted by key, stably; ms itself when already sorted.
+func sortedMembers(ms []Member) []Member {
+	sorted := true
+	for i := 1; i < len(ms); i++ {
+		if ms[i-1].Key > ms[i].Key {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return ms
+	}
+	s := slices.Clone(ms)
+	slices.SortStableFunc(s, func(a, b Member) int { return strings.Compare(a.Key, b.Key) })
+	return s
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a minimally escaped JSON string.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
+			i++
+			continue
+		}
+		if c >= 0x80 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size > 1 {
+				i += size
+				continue
+			}
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\b':
+			dst = append(dst, '\\', 'b')
+		case '\f':
+			dst = append(dst, '\\', 'f')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			if c < 0x20 {
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			} else {
+				dst = append(dst, "\uFFFD"...)
+			}
+		}
+		i++
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
