@@ -436,3 +436,51 @@ func TestRuleCatalogMatchesRegistry(t *testing.T) {
 		}
 	}
 }
+
+// TestBrokenExample runs the documented example file through every format:
+// the same findings (by line and rule ID) whatever the format, and the
+// target decides whether a missing BOM is reported.
+func TestBrokenExample(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "report", "broken.jsonl")
+	want := []string{"0 bom-missing", "10 json-invalid", "11 weight-invalid", "12 special-token", "13 content-empty",
+		"14 duplicate-example", "15 user-missing", "15 role-invalid", "16 blank-line", "17 messages-missing"}
+	for _, target := range []string{"azure", "openai"} {
+		code, out, errs := run(t, nil, "validate", "--target", target, "--format", "json", path)
+		if code != ExitFindings {
+			t.Fatalf("%s: exit %d, %s", target, code, errs)
+		}
+		var got []string
+		for _, f := range decode(t, out).Files[0].Findings {
+			got = append(got, fmt.Sprintf("%d %s", f.Line, f.Rule))
+		}
+		exp := want
+		if target == "openai" {
+			exp = want[1:]
+		}
+		if strings.Join(got, ", ") != strings.Join(exp, ", ") {
+			t.Errorf("%s findings:\n got %v\nwant %v", target, got, exp)
+		}
+		_, text, _ := run(t, nil, "validate", "--target", target, path)
+		_, gh, _ := run(t, nil, "validate", "--target", target, "--format", "github", path)
+		_, sarif, _ := run(t, nil, "validate", "--target", target, "--format", "sarif", path)
+		for _, w := range exp {
+			line, rule, _ := strings.Cut(w, " ")
+			pos := path + ":" + line + ":"
+			if line == "0" {
+				pos = path + ": "
+			}
+			if !strings.Contains(text, pos) || !strings.Contains(text, " "+rule+": ") {
+				t.Errorf("%s text lacks %s ... %s", target, pos, rule)
+			}
+			if !strings.Contains(gh, "title=ftprep "+rule+"::") {
+				t.Errorf("%s github lacks %s", target, rule)
+			}
+			if !strings.Contains(sarif, `"ruleId": "`+rule+`"`) {
+				t.Errorf("%s sarif lacks %s", target, rule)
+			}
+		}
+		if target == "openai" && strings.Contains(text+gh+sarif, "bom-missing") {
+			t.Errorf("bom-missing reported under openai")
+		}
+	}
+}
