@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Canonical appends the canonical JSON form of v to dst: no whitespace, object
@@ -38,11 +39,13 @@ func Canonical(dst []byte, v *Value) []byte {
 		}
 		return append(dst, ']')
 	case Object:
+		var small [16]int32
 		dst = append(dst, '{')
-		for i, m := range sortedMembers(v.Members) {
+		for i, k := range memberOrder(small[:0], v.Members) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
+			m := &v.Members[k]
 			dst = appendString(dst, m.Key)
 			dst = append(dst, ':')
 			dst = Canonical(dst, m.Value)
@@ -52,21 +55,21 @@ func Canonical(dst []byte, v *Value) []byte {
 	return dst
 }
 
-// sortedMembers returns ms sorted by key, stably; ms itself when already sorted.
-func sortedMembers(ms []Member) []Member {
-	sorted := true
-	for i := 1; i < len(ms); i++ {
-		if ms[i-1].Key > ms[i].Key {
-			sorted = false
-			break
+// memberOrder appends to idx the indices of ms sorted by key, stably.
+func memberOrder(idx []int32, ms []Member) []int32 {
+	for i := range ms {
+		idx = append(idx, int32(i))
+	}
+	if len(ms) <= 16 {
+		for i := 1; i < len(idx); i++ { // insertion sort: stable, no allocation
+			for j := i; j > 0 && ms[idx[j-1]].Key > ms[idx[j]].Key; j-- {
+				idx[j-1], idx[j] = idx[j], idx[j-1]
+			}
 		}
+		return idx
 	}
-	if sorted {
-		return ms
-	}
-	s := slices.Clone(ms)
-	slices.SortStableFunc(s, func(a, b Member) int { return strings.Compare(a.Key, b.Key) })
-	return s
+	slices.SortStableFunc(idx, func(a, b int32) int { return strings.Compare(ms[a].Key, ms[b].Key) })
+	return idx
 }
 
 const hexDigits = "0123456789abcdef"
@@ -74,13 +77,13 @@ const hexDigits = "0123456789abcdef"
 // appendString appends s as a minimally escaped JSON string.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	b := unsafe.Slice(unsafe.StringData(s), len(s)) // read only
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
-			i++
-			continue
+		if i = plainEnd(b, i); i == len(s) {
+			break
 		}
+		c := s[i]
 		if c >= 0x80 {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r != utf8.RuneError || size > 1 {
