@@ -120,9 +120,63 @@ func reportCPU(b *testing.B, n int, since float64) {
 	}
 }
 
+// realCorpus is every line of ../shared/data/real/*.jsonl that parses.
+var realCorpus = sync.OnceValues(func() ([][]byte, int) {
+	dir := os.Getenv("FTPREP_SHARED")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "data", "real", "*.jsonl"))
+	var lines [][]byte
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for l := range bytes.Lines(b) {
+			l = bytes.TrimRight(l, "\r\n")
+			if json.Valid(l) {
+				lines = append(lines, l)
+				n += len(l) + 1
+			}
+		}
+	}
+	return lines, n
+})
+
+// BenchmarkParseReal parses the real datasets (about 1 MB, so mostly cache-warm)
+// with an AliasLine Parser, as validate does.
+func BenchmarkParseReal(b *testing.B) {
+	lines, n := realCorpus()
+	if n == 0 {
+		b.Skip("no real datasets in ../shared/data/real")
+	}
+	b.SetBytes(int64(n))
+	p := Parser{AliasLine: true}
+	cpu := cpuTime()
+	for b.Loop() {
+		for _, l := range lines {
+			if _, err := p.Parse(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportCPU(b, n, cpu)
+}
+
 func BenchmarkParse(b *testing.B) {
 	b.Run("jsonl.Parser", func(b *testing.B) {
 		var p Parser
+		benchLines(b, func(l []byte) error {
+			if _, err := p.Parse(l); err != nil {
+				return err
+			}
+			return nil
+		})
+	})
+	b.Run("jsonl.Parser-AliasLine", func(b *testing.B) {
+		p := Parser{AliasLine: true}
 		benchLines(b, func(l []byte) error {
 			if _, err := p.Parse(l); err != nil {
 				return err

@@ -29,8 +29,16 @@ func Parse(line []byte) (*Value, *SyntaxError) {
 // is ready to use. A Parser is not safe for concurrent use: give each worker
 // its own.
 type Parser struct {
+	// AliasLine makes numbers and strings without escapes point into the
+	// line given to Parse instead of into a private copy of it: no copy and
+	// no allocation per line. Set it only when the line's bytes are never
+	// modified afterwards, as with the lines of Reader.NextBatch (Next's
+	// too); the garbage collector keeps the line alive while such a string is.
+	AliasLine bool
+
 	line  []byte // the line being parsed
-	buf   []byte // private copy of line that strings point into (never modified once returned)
+	buf   []byte // line or a private copy of it: strings point into it, nobody writes it
+	esc   []byte // append-only slab of decoded escaped strings: bytes below len(esc) are never rewritten
 	depth int
 	err   *SyntaxError
 
@@ -74,12 +82,21 @@ func (p *Parser) reset(line []byte) {
 	p.line = line
 	p.depth = 0
 	p.err = nil
-	// Strings alias this copy; it is fresh per line and, once the line is
-	// parsed, never written again, so the strings are immutable.
+	if cap(p.esc) > 16*escChunk {
+		p.esc = nil // do not pin a huge line's strings' memory
+	}
+	if p.AliasLine {
+		p.buf = line
+		return
+	}
+	// A fresh copy per line, never written: strings pointing into it are immutable.
 	buf := make([]byte, len(line))
 	copy(buf, line)
 	p.buf = buf
 }
+
+// escChunk is the size of the slabs decoded escaped strings are written to.
+const escChunk = 64 << 10
 
 func trim[T any](s []T) []T {
 	if cap(s) > slabLimit {
@@ -481,17 +498,22 @@ func validRune(b []byte, i int) int {
 	}
 }
 
-// strEscaped continues str from the first backslash at line[j], decoding into
-// p.buf in place (a decoded string is never longer than its escaped form).
+// strEscaped continues str from the first backslash at line[j], decoding
+// into the p.esc slab (a decoded string is never longer than its escaped form,
+// so the rest of the line bounds it).
 func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 	line := p.line
-	buf := p.buf
 	n := len(line)
-	w := j
+	if need := n - start + 8; cap(p.esc)-len(p.esc) < need {
+		p.esc = make([]byte, 0, max(escChunk, need))
+	}
+	buf := p.esc[:cap(p.esc)]
+	w0 := len(p.esc)
+	w := w0 + copy(buf[w0:], line[start:j])
 	lone := false
 	for {
-		// Copy plain bytes a word at a time. The word holding the closing
-		// quote may spill up to 8 bytes past it into buf; fixed on return.
+		// Copy plain bytes a word at a time; a word may spill past the end of
+		// the string into the unused part of the slab.
 		for j+8 <= n {
 			x := binary.LittleEndian.Uint64(line[j:])
 			binary.LittleEndian.PutUint64(buf[w:], x)
@@ -519,8 +541,11 @@ func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 		c := line[j]
 		switch {
 		case c == '"':
-			copy(buf[j:min(n, j+9)], line[j:]) // undo the spill past the quote
-			return p.alias(start, w), lone, j + 1
+			p.esc = buf[:w]
+			if w == w0 {
+				return "", lone, j + 1
+			}
+			return unsafe.String(&buf[w0], w-w0), lone, j + 1
 		case c < 0x20:
 			p.failControl(j, c)
 			return "", false, -1

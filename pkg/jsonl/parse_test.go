@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ftprep/ftprep/pkg/testenv"
 )
@@ -121,9 +122,10 @@ func TestParseRejects(t *testing.T) {
 		{"bad utf8 in escaped string", "[\"\\n\xc3(\"]", 4, true, "lead byte 0xC3"},
 	}
 	var p Parser
+	pa := Parser{AliasLine: true}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, parse := range []func([]byte) (*Value, *SyntaxError){Parse, p.Parse} {
+			for _, parse := range []func([]byte) (*Value, *SyntaxError){Parse, p.Parse, pa.Parse} {
 				v, err := parse([]byte(tt.in))
 				if err == nil {
 					t.Fatalf("Parse(%q) = %v, want an error", tt.in, toAny(v))
@@ -157,7 +159,7 @@ func TestParseAccepts(t *testing.T) {
 		strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth),
 		"\"\x7f\"",
 	}
-	var p Parser
+	p := Parser{AliasLine: true}
 	for _, in := range tests {
 		v, err := p.Parse([]byte(in))
 		if err != nil {
@@ -288,6 +290,44 @@ func TestParseAllocs(t *testing.T) {
 	if allocs > 1 { // the line's private copy
 		t.Errorf("Parser.Parse allocates %.1f times per line, want at most 1", allocs)
 	}
+	pa := Parser{AliasLine: true}
+	pa.Parse(line)
+	allocs = testing.AllocsPerRun(100, func() {
+		if _, err := pa.Parse(line); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0.05 { // only a new slab for escaped strings now and then
+		t.Errorf("Parser{AliasLine: true}.Parse allocates %.2f times per line, want 0", allocs)
+	}
+}
+
+// With AliasLine, strings without escapes point into the line; escaped ones
+// never do, and survive later lines.
+func TestParseAliasLine(t *testing.T) {
+	line := []byte(`{"plain":"abc","esc":"a\tb","n":12}`)
+	p := Parser{AliasLine: true}
+	v, err := p.Parse(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inLine := func(s string) bool {
+		d := unsafe.StringData(s)
+		return uintptr(unsafe.Pointer(d)) >= uintptr(unsafe.Pointer(&line[0])) &&
+			uintptr(unsafe.Pointer(d)) < uintptr(unsafe.Pointer(&line[0]))+uintptr(len(line))
+	}
+	plain, esc, num := v.Get("plain").Str, v.Get("esc").Str, v.Get("n").Num
+	if !inLine(plain) || !inLine(num) || inLine(esc) || !inLine(v.Members[0].Key) {
+		t.Errorf("aliasing: plain %v num %v esc %v key %v", inLine(plain), inLine(num), inLine(esc), inLine(v.Members[0].Key))
+	}
+	for range 10000 { // fill and replace the escape slab
+		if _, err := p.Parse([]byte(`["x\ny\u00e9zzzzzzzzzzzzzzzzzzzzzzzzzz"]`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if plain != "abc" || esc != "a\tb" || num != "12" {
+		t.Errorf("strings changed: %q %q %q", plain, esc, num)
+	}
 }
 
 // A huge nesting depth is an error, not a stack overflow, and a long flat
@@ -395,8 +435,13 @@ func fuzzSeeds(f *testing.F) {
 func FuzzParse(f *testing.F) {
 	fuzzSeeds(f)
 	var p Parser
+	pa := Parser{AliasLine: true}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		v, err := p.Parse(b)
+		va, erra := pa.Parse(b)
+		if !reflect.DeepEqual(err, erra) || (err == nil && !reflect.DeepEqual(toAny(v), toAny(va))) {
+			t.Fatalf("Parse(%q): AliasLine changes the result: %v vs %v", b, err, erra)
+		}
 		want := json.Valid(b) && utf8.Valid(b)
 		if (err == nil) != want {
 			t.Fatalf("Parse(%q): err=%v, encoding/json and utf8 say valid=%v", b, err, want)
