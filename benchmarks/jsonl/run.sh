@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 count=${COUNT:-3}
 before=$(cut -d' ' -f1-3 /proc/loadavg)
-out=$(GOMAXPROCS=1 go test -run '^$' -bench 'BenchmarkParse|BenchmarkCanonical' -benchtime 3x -count "$count" -benchmem ./pkg/jsonl)
+out=$(GOMAXPROCS=1 go test -run '^$' -bench 'BenchmarkParse|BenchmarkCanonical|BenchmarkReader' -benchtime 3x -count "$count" -benchmem ./pkg/jsonl)
 echo "Load before: $before (machine: $(nproc) cores; GOMAXPROCS=1; corpus ${FTPREP_BENCH_MB:-50} MB)"
 echo
 echo "| method | wall MB/s | CPU MB/s | B/op | allocs/op |"

@@ -235,3 +235,48 @@ func BenchmarkCanonical(b *testing.B) {
 	}
 	reportCPU(b, n, cpu)
 }
+
+// BenchmarkReader splits the corpus into lines with Next and NextBatch.
+func BenchmarkReader(b *testing.B) {
+	lines, n := corpus()
+	if n == 0 {
+		b.Skip("no Go source tree to build the corpus from")
+	}
+	var in bytes.Buffer
+	for _, l := range lines {
+		in.Write(l)
+		in.WriteByte('\n')
+	}
+	for _, mode := range []string{"Next", "NextBatch-1MiB", "NextBatch-256KiB"} {
+		b.Run(mode, func(b *testing.B) {
+			b.SetBytes(int64(in.Len()))
+			cpu := cpuTime()
+			for b.Loop() {
+				r := NewReader(bytes.NewReader(in.Bytes()))
+				count := 0
+				for {
+					if mode == "Next" {
+						if _, err := r.Next(); err != nil {
+							break
+						}
+						count++
+					} else {
+						size := 1 << 20
+						if mode == "NextBatch-256KiB" {
+							size = 256 << 10
+						}
+						batch, err := r.NextBatch(0, size)
+						if err != nil {
+							break
+						}
+						count += len(batch)
+					}
+				}
+				if count != len(lines) {
+					b.Fatalf("%d lines, want %d", count, len(lines))
+				}
+			}
+			reportCPU(b, in.Len(), cpu)
+		})
+	}
+}
