@@ -21,7 +21,7 @@ const MaxDepth = 10000
 //
 // Parse allocates a fresh tree; a worker parsing many lines should reuse a Parser.
 func Parse(line []byte) (*Value, *SyntaxError) {
-	var p Parser
+	p := Parser{oneShot: true}
 	return p.Parse(line)
 }
 
@@ -35,6 +35,8 @@ type Parser struct {
 	// modified afterwards, as with the lines of Reader.NextBatch (Next's
 	// too); the garbage collector keeps the line alive while such a string is.
 	AliasLine bool
+
+	oneShot bool // a single line (package-level Parse): size slabs for it alone
 
 	line  []byte // the line being parsed
 	buf   []byte // line or a private copy of it: strings point into it, nobody writes it
@@ -98,6 +100,15 @@ func (p *Parser) reset(line []byte) {
 // escChunk is the size of the slabs decoded escaped strings are written to.
 const escChunk = 64 << 10
 
+// minSlab is the smallest slab to allocate: n for a Parser that is reused,
+// less for a one-line parse of a short line (about one value per 16 bytes).
+func (p *Parser) minSlab(n int) int {
+	if p.oneShot {
+		return min(n, 4+len(p.line)/16)
+	}
+	return n
+}
+
 func trim[T any](s []T) []T {
 	if cap(s) > slabLimit {
 		return nil
@@ -135,7 +146,7 @@ func (p *Parser) newValue(k Kind, off int) *Value {
 	if len(p.vals) == cap(p.vals) {
 		// Earlier Values stay where they are: the old slab lives on as long as
 		// the tree points into it.
-		p.vals = make([]Value, 0, max(64, 2*cap(p.vals)))
+		p.vals = make([]Value, 0, max(p.minSlab(64), 2*cap(p.vals)))
 	}
 	p.vals = p.vals[:len(p.vals)+1]
 	v := &p.vals[len(p.vals)-1]
@@ -328,7 +339,7 @@ func (p *Parser) array(i int) (*Value, int) {
 	}
 	cnt := len(p.pstack) - mark
 	if cap(p.ptrs)-len(p.ptrs) < cnt {
-		p.ptrs = make([]*Value, 0, max(cnt, 2*cap(p.ptrs), 256))
+		p.ptrs = make([]*Value, 0, max(cnt, 2*cap(p.ptrs), p.minSlab(256)))
 	}
 	s := len(p.ptrs)
 	p.ptrs = append(p.ptrs, p.pstack[mark:]...)
@@ -394,7 +405,7 @@ func (p *Parser) object(i int) (*Value, int) {
 	}
 	cnt := len(p.mstack) - mark
 	if cap(p.mems)-len(p.mems) < cnt {
-		p.mems = make([]Member, 0, max(cnt, 2*cap(p.mems), 128))
+		p.mems = make([]Member, 0, max(cnt, 2*cap(p.mems), p.minSlab(128)))
 	}
 	s := len(p.mems)
 	p.mems = append(p.mems, p.mstack[mark:]...)
@@ -505,7 +516,11 @@ func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 	line := p.line
 	n := len(line)
 	if need := n - start + 8; cap(p.esc)-len(p.esc) < need {
-		p.esc = make([]byte, 0, max(escChunk, need))
+		if p.oneShot {
+			p.esc = make([]byte, 0, need)
+		} else {
+			p.esc = make([]byte, 0, max(escChunk, need))
+		}
 	}
 	buf := p.esc[:cap(p.esc)]
 	w0 := len(p.esc)
