@@ -1,6 +1,14 @@
 // Package jsonl reads JSON Lines of any length and parses each line strictly
 // (RFC 8259 and UTF-8), keeping the byte offset of every value so findings can
 // point at a column and an RFC 6901 pointer.
+//
+//   - Reader splits an input into Lines (Next, or NextBatch for batches that
+//     can go to worker goroutines), with no line length limit.
+//   - Parse and Parser.Parse turn a line into a Value tree or a SyntaxError
+//     with the exact byte offset; a Parser per worker reuses its memory.
+//   - Canonical writes a key-order- and whitespace-independent form of a
+//     Value, for finding duplicate examples.
+//   - Pointer, PointerIndex and PointerToken build RFC 6901 pointers.
 package jsonl
 
 import (
