@@ -57,11 +57,12 @@ const slabLimit = 1 << 16
 
 // Parse parses line like the package-level Parse. The returned tree (its
 // Values, Elems and Members) is valid until the next call of Parse on p; the
-// strings in it stay valid after that. line is not retained.
+// strings in it stay valid after that. line is not retained (unless
+// AliasLine is set: then strings may point into it).
 func (p *Parser) Parse(line []byte) (*Value, *SyntaxError) {
 	p.reset(line)
 	v := p.top()
-	p.line = nil
+	p.line, p.buf = nil, nil
 	if v == nil {
 		err := p.err
 		p.err = nil
