@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -552,5 +553,44 @@ func TestPointer(t *testing.T) {
 	}
 	if got := Pointer("", ""); got != "/" {
 		t.Errorf("empty key: %q", got)
+	}
+}
+
+// Strings from earlier lines stay intact while a Parser fills and replaces its
+// escape slab (strings of every length, escapes at every position, lines
+// reused by the caller).
+func TestParserStringsSurvive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"a", "é", "\\n", "\\\"", "\\u00e9", "\\ud83d\\ude00", "\\ud800", "xyzxyzxy", "\\t\\t", "世"}
+	for _, alias := range []bool{false, true} {
+		p := Parser{AliasLine: alias}
+		type kept struct{ got, want string }
+		var all []kept
+		buf := make([]byte, 0, 4096)
+		for range 3000 {
+			var raw strings.Builder
+			for range rng.IntN(60) {
+				raw.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			line := append([]byte(nil), `["`+raw.String()+`",{"k`+raw.String()+`":"v"}]`...)
+			if !alias { // the caller reuses one buffer
+				buf = append(buf[:0], line...)
+				line = buf
+			}
+			v, err := p.Parse(line)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			var want []any
+			if err := json.Unmarshal(line, &want); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, kept{v.Elems[0].Str, want[0].(string)}, kept{v.Elems[1].Members[0].Key, "k" + want[0].(string)})
+		}
+		for i, k := range all {
+			if k.got != k.want {
+				t.Fatalf("AliasLine=%v: string %d is %q, want %q", alias, i, k.got, k.want)
+			}
+		}
 	}
 }
