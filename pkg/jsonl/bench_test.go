@@ -247,7 +247,7 @@ func BenchmarkReader(b *testing.B) {
 		in.Write(l)
 		in.WriteByte('\n')
 	}
-	for _, mode := range []string{"Next", "NextBatch-1MiB", "NextBatch-256KiB"} {
+	for _, mode := range []string{"Next", "NextBatch-1MiB", "NextBatch-256KiB", "NextBatch-1line"} {
 		b.Run(mode, func(b *testing.B) {
 			b.SetBytes(int64(in.Len()))
 			cpu := cpuTime()
@@ -265,7 +265,11 @@ func BenchmarkReader(b *testing.B) {
 						if mode == "NextBatch-256KiB" {
 							size = 256 << 10
 						}
-						batch, err := r.NextBatch(0, size)
+						maxLines := 0
+						if mode == "NextBatch-1line" {
+							maxLines = 1
+						}
+						batch, err := r.NextBatch(maxLines, size)
 						if err != nil {
 							break
 						}
