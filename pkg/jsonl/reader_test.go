@@ -3,8 +3,12 @@ package jsonl
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 )
@@ -372,4 +376,42 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	k := copy(p[:min(len(p), c.n)], c.b)
 	c.b = c.b[k:]
 	return k, nil
+}
+
+// Workers parse batches while the reader reads on: under -race this fails if
+// the reader writes memory a handed-out line uses.
+func TestNextBatchConcurrent(t *testing.T) {
+	var in strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&in, `{"n":%d,"s":"%s"}`+"\n", i, strings.Repeat("x", i%97))
+	}
+	r := NewReader(iotest.HalfReader(strings.NewReader(in.String())))
+	batches := make(chan []Line, 4)
+	var wg sync.WaitGroup
+	var bad atomic.Int64
+	for range 3 {
+		wg.Go(func() {
+			p := Parser{AliasLine: true}
+			for b := range batches {
+				for _, l := range b {
+					v, err := p.Parse(l.Data)
+					if err != nil || v.Get("n").Num != strconv.Itoa(l.Number-1) || len(v.Get("s").Str) != (l.Number-1)%97 {
+						bad.Add(1)
+					}
+				}
+			}
+		})
+	}
+	for {
+		b, err := r.NextBatch(7, 2048) // small batches: lines often span buffers
+		if err != nil {
+			break
+		}
+		batches <- b
+	}
+	close(batches)
+	wg.Wait()
+	if bad.Load() != 0 {
+		t.Fatalf("%d lines parsed wrong", bad.Load())
+	}
 }
