@@ -131,7 +131,7 @@ func (p *Parser) top() *Value {
 		return nil
 	}
 	if j = skipWS(line, j); j < len(line) {
-		return p.fail(j, "trailing data after the JSON value: "+charName(line[j]))
+		return p.fail(j, "trailing data after the JSON value: "+charAt(line, j))
 	}
 	return v
 }
@@ -213,7 +213,7 @@ func (p *Parser) value(i int) (*Value, int) {
 	case '\'':
 		return p.fail(i, "invalid character '\\'', expected a JSON value (strings use double quotes)"), 0
 	}
-	return p.fail(i, "invalid character "+charName(line[i])+", expected a JSON value"), 0
+	return p.fail(i, "invalid character "+charAt(line, i)+", expected a JSON value"), 0
 }
 
 func hasPrefix(b []byte, s string) bool { return len(b) >= len(s) && string(b[:len(s)]) == s }
@@ -226,7 +226,7 @@ func (p *Parser) literal(i int, lit string, k Kind, b bool) (*Value, int) {
 			return p.fail(j, "unexpected end of line in literal "+lit), 0
 		}
 		if line[j] != lit[n] {
-			return p.fail(j, "invalid character "+charName(line[j])+" in literal "+lit), 0
+			return p.fail(j, "invalid character "+charAt(line, j)+" in literal "+lit), 0
 		}
 	}
 	v := p.newValue(k, i)
@@ -265,7 +265,7 @@ func (p *Parser) number(i int) int {
 			j++
 		}
 	default:
-		p.fail(j, "invalid character "+charName(c)+" in number, expected a digit")
+		p.fail(j, "invalid character "+charAt(line, j)+" in number, expected a digit")
 		return -1
 	}
 	if j < n && line[j] == '.' {
@@ -336,7 +336,7 @@ func (p *Parser) array(i int) (*Value, int) {
 		if line[j] == ']' {
 			break
 		}
-		return p.fail(j, "invalid character "+charName(line[j])+" after array element, expected ',' or ']'"), 0
+		return p.fail(j, "invalid character "+charAt(line, j)+" after array element, expected ',' or ']'"), 0
 	}
 	cnt := len(p.pstack) - mark
 	if cap(p.ptrs)-len(p.ptrs) < cnt {
@@ -371,7 +371,7 @@ func (p *Parser) object(i int) (*Value, int) {
 			if line[j] == '}' {
 				return p.fail(j, "unexpected '}' after ',' in object, expected a string key (no trailing commas)"), 0
 			}
-			return p.fail(j, "invalid character "+charName(line[j])+" in object, expected a string key in double quotes"), 0
+			return p.fail(j, "invalid character "+charAt(line, j)+" in object, expected a string key in double quotes"), 0
 		}
 		key, _, k := p.str(j)
 		if k < 0 {
@@ -383,7 +383,7 @@ func (p *Parser) object(i int) (*Value, int) {
 			return p.fail(n, "unexpected end of line inside object, expected ':' after the key"), 0
 		}
 		if line[j] != ':' {
-			return p.fail(j, "invalid character "+charName(line[j])+" after object key, expected ':'"), 0
+			return p.fail(j, "invalid character "+charAt(line, j)+" after object key, expected ':'"), 0
 		}
 		j = skipWS(line, j+1)
 		e, k := p.value(j)
@@ -402,7 +402,7 @@ func (p *Parser) object(i int) (*Value, int) {
 		if line[j] == '}' {
 			break
 		}
-		return p.fail(j, "invalid character "+charName(line[j])+" after object member, expected ',' or '}'"), 0
+		return p.fail(j, "invalid character "+charAt(line, j)+" after object member, expected ',' or '}'"), 0
 	}
 	cnt := len(p.mstack) - mark
 	if cap(p.mems)-len(p.mems) < cnt {
@@ -492,7 +492,16 @@ func (p *Parser) str(i int) (string, bool, int) {
 }
 
 func (p *Parser) failControl(j int, c byte) {
-	p.fail(j, fmt.Sprintf("raw control character U+%04X in string (escape it, e.g. as \\u%04x)", c, c))
+	esc := fmt.Sprintf("\\u%04x", c)
+	switch c {
+	case '\n':
+		esc = "\\n"
+	case '\t':
+		esc = "\\t"
+	case '\r':
+		esc = "\\r"
+	}
+	p.fail(j, fmt.Sprintf("raw control character U+%04X in string (write it as %s)", c, esc))
 }
 
 // validRune checks the non-ASCII UTF-8 sequence at b[i] and returns the index
@@ -620,7 +629,7 @@ func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 			if e >= 0x20 && e < 0x7f {
 				p.fail(j, fmt.Sprintf("invalid escape '\\%c' in string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", e))
 			} else {
-				p.fail(j, "invalid escape in string: "+charName(e)+" after '\\'")
+				p.fail(j, "invalid escape in string: "+charAt(line, j+1)+" after '\\'")
 			}
 			return "", false, -1
 		}
@@ -651,16 +660,33 @@ func hex4(b []byte, i int) (rune, bool) {
 	return r, true
 }
 
-// charName describes a byte for a message: 'x' when printable ASCII, else its code.
-func charName(c byte) string {
+// charAt describes the character at b[i] for a message: 'x' for printable
+// ASCII, else the character and its code point, with a hint for characters
+// that often stand in for JSON syntax. b is valid UTF-8 here (a line that is
+// not gets a UTF-8 error instead), but a bad byte is still described.
+func charAt(b []byte, i int) string {
+	c := b[i]
 	switch {
 	case c >= 0x20 && c < 0x7f:
 		return fmt.Sprintf("%q", rune(c))
 	case c < 0x80:
 		return fmt.Sprintf("U+%04X", c)
-	default:
+	}
+	r, size := utf8.DecodeRune(b[i:])
+	if r == utf8.RuneError && size <= 1 {
 		return fmt.Sprintf("byte 0x%02X", c)
 	}
+	hint := ""
+	switch r {
+	case '\u201C', '\u201D', '\u201E', '\u00AB', '\u00BB':
+		hint = "; JSON strings use straight double quotes"
+	case '\uFEFF':
+		return "U+FEFF (a byte-order mark, allowed only at the start of the file)"
+	case '\u00A0', '\u2028', '\u2029', '\u3000':
+		hint = ", not JSON whitespace"
+	}
+	name := fmt.Sprintf("%q (U+%04X%s)", r, r, hint)
+	return name
 }
 
 // firstInvalidUTF8 finds the first invalid UTF-8 sequence in b and says what is wrong with it.

@@ -64,8 +64,8 @@ func TestParseRejects(t *testing.T) {
 	}{
 		{"empty line", ``, 0, false, "empty line"},
 		{"only whitespace", "  \t", 3, false, "only whitespace"},
-		{"raw control char", `{"a":"x` + "\x01" + `"}`, 7, false, "raw control character U+0001"},
-		{"raw tab", "[\"a\tb\"]", 3, false, "raw control character U+0009"},
+		{"raw control char", `{"a":"x` + "\x01" + `"}`, 7, false, `raw control character U+0001 in string (write it as \u0001)`},
+		{"raw tab", "[\"a\tb\"]", 3, false, `raw control character U+0009 in string (write it as \t)`},
 		{"raw newline after escape", `["\n` + "\n" + `"]`, 4, false, "raw control character U+000A"},
 		{"invalid escape", `{"a":"x\qy"}`, 7, false, `invalid escape '\q' in string`},
 		{"invalid escape after escape", `["\n\x"]`, 4, false, `invalid escape '\x'`},
@@ -106,7 +106,11 @@ func TestParseRejects(t *testing.T) {
 		{"capital literal", `True`, 0, false, "expected a JSON value"},
 		{"close bracket", `]`, 0, false, "expected a JSON value"},
 		{"nested too deep", strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), MaxDepth, false, "nesting deeper than 10000"},
-		{"BOM inside line", "\uFEFF{}", 0, false, "invalid character byte 0xEF"},
+		{"BOM inside line", "\uFEFF{}", 0, false, "invalid character U+FEFF (a byte-order mark"},
+		{"smart quotes", `{“role”: "user"}`, 1, false, `invalid character '“' (U+201C; JSON strings use straight double quotes) in object`},
+		{"no-break space", "[1,\u00a02]", 3, false, `invalid character '\u00a0' (U+00A0, not JSON whitespace), expected a JSON value`},
+		{"control char outside string", "[\x01]", 1, false, "invalid character U+0001, expected a JSON value"},
+		{"non-ASCII after value", `{"a":1}é`, 7, false, "trailing data after the JSON value: 'é' (U+00E9)"},
 		// UTF-8: the offset is the first byte of the first bad sequence, wherever it is.
 		{"bad byte in string", "{\"a\":\"x\xffy\"}", 7, true, "byte 0xFF never appears"},
 		{"bad byte outside string", "{\"a\":1}\xff", 7, true, "invalid UTF-8"},
