@@ -16,7 +16,15 @@ import (
 // escaping have the same canonical form, which is what duplicate detection
 // needs. A lone-surrogate escape was decoded to U+FFFD, so it compares equal
 // to a literal U+FFFD. Invalid UTF-8 in a hand-built Str is written as U+FFFD.
-func Canonical(dst []byte, v *Value) []byte {
+func Canonical(dst []byte, v *Value) []byte { return appendValue(dst, v, true) }
+
+// Compact appends v to dst as JSON without whitespace, keeping its members in
+// input order (duplicates included) and numbers as written, with strings
+// re-encoded as in Canonical: what a tool that rewrites a line (split, fix)
+// writes back.
+func Compact(dst []byte, v *Value) []byte { return appendValue(dst, v, false) }
+
+func appendValue(dst []byte, v *Value, sorted bool) []byte {
 	switch v.Kind {
 	case Null:
 		return append(dst, "null"...)
@@ -28,31 +36,43 @@ func Canonical(dst []byte, v *Value) []byte {
 	case Number:
 		return append(dst, v.Num...)
 	case String:
-		return appendString(dst, v.Str)
+		return AppendString(dst, v.Str)
 	case Array:
 		dst = append(dst, '[')
 		for i, e := range v.Elems {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = Canonical(dst, e)
+			dst = appendValue(dst, e, sorted)
 		}
 		return append(dst, ']')
 	case Object:
-		var small [16]int32
 		dst = append(dst, '{')
+		if !sorted {
+			for i := range v.Members {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = appendMember(dst, &v.Members[i], false)
+			}
+			return append(dst, '}')
+		}
+		var small [16]int32
 		for i, k := range memberOrder(small[:0], v.Members) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			m := &v.Members[k]
-			dst = appendString(dst, m.Key)
-			dst = append(dst, ':')
-			dst = Canonical(dst, m.Value)
+			dst = appendMember(dst, &v.Members[k], true)
 		}
 		return append(dst, '}')
 	}
 	return dst
+}
+
+func appendMember(dst []byte, m *Member, sorted bool) []byte {
+	dst = AppendString(dst, m.Key)
+	dst = append(dst, ':')
+	return appendValue(dst, m.Value, sorted)
 }
 
 // memberOrder appends to idx the indices of ms sorted by key, stably.
@@ -74,8 +94,10 @@ func memberOrder(idx []int32, ms []Member) []int32 {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a minimally escaped JSON string.
-func appendString(dst []byte, s string) []byte {
+// AppendString appends s to dst as a JSON string, escaping only '"', '\\' and
+// control characters (as \" \\ \b \f \n \r \t or \u00XX); invalid UTF-8
+// is written as U+FFFD.
+func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	b := unsafe.Slice(unsafe.StringData(s), len(s)) // read only
 	start := 0

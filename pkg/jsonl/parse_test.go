@@ -490,11 +490,39 @@ func FuzzCanonical(f *testing.F) {
 		if c2 := Canonical(nil, v2); !bytes.Equal(c, c2) {
 			t.Fatalf("not idempotent: %q then %q", c, c2)
 		}
+		// Compact keeps the member order: it parses back to the same tree.
+		k := Compact(nil, v)
+		vk, err := Parse(k)
+		if err != nil || !sameTree(v, vk) {
+			t.Fatalf("compact form %q of %q does not parse back to the same tree: %v", k, b, err)
+		}
+		if !bytes.Equal(Canonical(nil, vk), c) {
+			t.Fatalf("canonical form of the compact form %q differs", k)
+		}
 		reverseMembers(v)
 		if c3 := Canonical(nil, v); !bytes.Equal(c, c3) && !hasDuplicateKeys(v) {
 			t.Fatalf("key order changes the canonical form: %q vs %q", c, c3)
 		}
 	})
+}
+
+// sameTree compares two trees by kind, content and member order (not offsets).
+func sameTree(a, b *Value) bool {
+	if a.Kind != b.Kind || a.Bool != b.Bool || a.Num != b.Num || a.Str != b.Str ||
+		len(a.Elems) != len(b.Elems) || len(a.Members) != len(b.Members) {
+		return false
+	}
+	for i := range a.Elems {
+		if !sameTree(a.Elems[i], b.Elems[i]) {
+			return false
+		}
+	}
+	for i := range a.Members {
+		if a.Members[i].Key != b.Members[i].Key || !sameTree(a.Members[i].Value, b.Members[i].Value) {
+			return false
+		}
+	}
+	return true
 }
 
 func reverseMembers(v *Value) {
@@ -548,6 +576,24 @@ func TestCanonical(t *testing.T) {
 	}
 	if got := string(Canonical([]byte("x"), &Value{Kind: String, Str: "a\xffb"})); got != "x\"a\uFFFDb\"" {
 		t.Errorf("invalid UTF-8 in Str: %q", got)
+	}
+}
+
+func TestCompact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{` { "role" : "user" , "content" : [ {"type":"text","text":"a\u0041\n"} ] , "role":1} `,
+			`{"role":"user","content":[{"type":"text","text":"aA\n"}],"role":1}`},
+		{`[ 1.50 , -0 , 1E+2 ]`, `[1.50,-0,1E+2]`},
+		{`"\ud800\u00e9"`, "\"\uFFFDé\""},
+	}
+	for _, tt := range tests {
+		v, err := Parse([]byte(tt.in))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if got := string(Compact(nil, v)); got != tt.want {
+			t.Errorf("Compact(%s) = %s, want %s", tt.in, got, tt.want)
+		}
 	}
 }
 

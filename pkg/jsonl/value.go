@@ -7,7 +7,8 @@
 //   - Parse and Parser.Parse turn a line into a Value tree or a SyntaxError
 //     with the exact byte offset; a Parser per worker reuses its memory.
 //   - Canonical writes a key-order- and whitespace-independent form of a
-//     Value, for finding duplicate examples.
+//     Value, for finding duplicate examples; Compact writes a Value back as
+//     compact JSON in input order; AppendString quotes a string.
 //   - Pointer, PointerIndex and PointerToken build RFC 6901 pointers.
 package jsonl
 
