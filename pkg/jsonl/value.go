@@ -37,10 +37,11 @@ func (k Kind) String() string { return kindNames[k] }
 
 // Value is one parsed JSON value with its position in the line.
 //
-// Strings (Str, Num, Member.Key) produced by Parse and Parser.Parse share one
-// private, never-modified copy of the line: they stay valid forever, but
-// keeping any of them keeps that copy alive (use strings.Clone to keep a small
-// piece of a huge line).
+// The strings of a parsed tree (Str, Num, Member.Key) point into memory that
+// is never modified: a private copy of the line (or, with Parser.AliasLine,
+// the line itself) and, for strings with escapes, a shared slab of decoded
+// text. They stay valid forever, but keeping one keeps that memory alive: use
+// strings.Clone to keep a small piece of a huge line.
 type Value struct {
 	Kind Kind
 	Bool bool // Kind == Bool
