@@ -74,6 +74,19 @@ func (p *Parser) Parse(line []byte) (*Value, *SyntaxError) {
 	return v, nil
 }
 
+// ParseString parses s like Parse without copying it (a Go string never
+// changes, so strings without escapes point into s). Like Parse, it reuses
+// p's memory: parsing a string found in a tree (tool-call arguments, say)
+// with the Parser that made the tree invalidates that tree; use a second
+// Parser for such nested parses.
+func (p *Parser) ParseString(s string) (*Value, *SyntaxError) {
+	alias := p.AliasLine
+	p.AliasLine = true
+	v, err := p.Parse(unsafe.Slice(unsafe.StringData(s), len(s))) // read only
+	p.AliasLine = alias
+	return v, err
+}
+
 func (p *Parser) reset(line []byte) {
 	clear(p.vals)
 	clear(p.ptrs)

@@ -579,6 +579,27 @@ func TestCanonical(t *testing.T) {
 	}
 }
 
+func TestParseString(t *testing.T) {
+	var p Parser
+	args := `{"city": "Paris", "days": [1, 2], "note": "a\nb"}`
+	v, err := p.ParseString(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := toAny(v); !reflect.DeepEqual(got, stdDecode(t, []byte(args))) {
+		t.Errorf("ParseString = %#v", got)
+	}
+	if p.AliasLine {
+		t.Error("ParseString changed AliasLine")
+	}
+	if _, err := p.ParseString(`{"city": "Paris"`); err == nil || err.Offset != 16 {
+		t.Errorf("truncated arguments: %v", err)
+	}
+	if _, err := p.ParseString(""); err == nil {
+		t.Error("empty string parsed")
+	}
+}
+
 func TestCompact(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{` { "role" : "user" , "content" : [ {"type":"text","text":"a\u0041\n"} ] , "role":1} `,
