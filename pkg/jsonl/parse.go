@@ -17,7 +17,9 @@ const MaxDepth = 10000
 // is non-nil. When the line is not valid UTF-8 the error is always the UTF-8
 // one (UTF8 set, Offset at the first byte of the first invalid sequence), even
 // if a JSON syntax error comes earlier; otherwise Offset is the first byte
-// that makes the line invalid (len(line) when it ends too early).
+// that makes the line invalid (len(line) when it ends too early), except that
+// an invalid escape points at its backslash and NaN or Infinity at its first
+// byte.
 //
 // Parse allocates a fresh tree; a worker parsing many lines should reuse a Parser.
 func Parse(line []byte) (*Value, *SyntaxError) {
@@ -27,7 +29,7 @@ func Parse(line []byte) (*Value, *SyntaxError) {
 
 // Parser parses lines one after another, reusing its memory. The zero value
 // is ready to use. A Parser is not safe for concurrent use: give each worker
-// its own.
+// its own, and do not copy one that has been used (copies share memory).
 type Parser struct {
 	// AliasLine makes numbers and strings without escapes point into the
 	// line given to Parse instead of into a private copy of it: no copy and
