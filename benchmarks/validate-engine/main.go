@@ -59,8 +59,8 @@ func main() {
 		}
 	case *runFile != "":
 		if *header {
-			fmt.Println("| input | tokens | workers | wall s | MB/s | peak RSS MB | examples | findings |")
-			fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|")
+			fmt.Println("| input | tokens | workers | wall s | MB/s | CPU s | MB per CPU s | peak RSS MB | examples | findings |")
+			fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 		}
 		if err := run(*runFile, *workers, *noTokens); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -90,8 +90,9 @@ func run(path string, workers int, noTokens bool) error {
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	fmt.Printf("| %d MiB | %s | %d | %.1f | %.1f | %d | %d | %d |\n", st.Size()>>20, tok, workers, wall,
-		float64(st.Size())/1e6/wall, peakRSS()>>20, res.Examples, len(res.Findings))
+	cpu := cpuSeconds()
+	fmt.Printf("| %d MiB | %s | %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %d |\n", st.Size()>>20, tok, workers, wall,
+		float64(st.Size())/1e6/wall, cpu, float64(st.Size())/1e6/cpu, peakRSS()>>20, res.Examples, len(res.Findings))
 	return nil
 }
 
@@ -268,6 +269,9 @@ func generate(path string, size int64) error {
 			return err
 		}
 		b = append(b, '\n')
+		if n+int64(len(b)) > size {
+			break // stay within the size: 512 MiB is the Files API limit
+		}
 		if _, err := w.Write(b); err != nil {
 			return err
 		}

@@ -61,10 +61,11 @@ type lineOut struct {
 
 // lineCheck holds the state of checking one line.
 type lineCheck struct {
-	cfg  *config
-	raw  []byte
-	out  *lineOut
-	path []string // pointer tokens during the generic walk
+	cfg   *config
+	raw   []byte
+	out   *lineOut
+	parse parseFunc
+	path  []string // pointer tokens during the generic walk
 
 	// per example
 	toolNames    []string
@@ -80,9 +81,12 @@ type lineCheck struct {
 	unknownImgs  int
 }
 
+// parseFunc parses one line strictly (jsonl.Parse, or a worker's reusable parser).
+type parseFunc func(line []byte) (*jsonl.Value, *jsonl.SyntaxError)
+
 // checkLine runs every check on one non-blank line and fills out.
-func (c *config) checkLine(out *lineOut, raw []byte) {
-	lc := &lineCheck{cfg: c, raw: raw, out: out}
+func (c *config) checkLine(out *lineOut, raw []byte, parse parseFunc) {
+	lc := &lineCheck{cfg: c, raw: raw, out: out, parse: parse}
 	out.hash = maphash.Bytes(hashSeed, raw)
 	v := lc.guard("syntax", func() *jsonl.Value { return lc.syntax() })
 	if v == nil {
@@ -133,7 +137,7 @@ func (lc *lineCheck) reportSev(rule string, sev report.Severity, col int, ptr, m
 
 // syntax parses the line strictly and checks keys and strings generically.
 func (lc *lineCheck) syntax() *jsonl.Value {
-	v, serr := jsonl.Parse(lc.raw)
+	v, serr := lc.parse(lc.raw)
 	if serr != nil {
 		rule := "json-invalid"
 		if serr.UTF8 {
@@ -257,7 +261,11 @@ func idx(base string, i int) string { return base + "/" + strconv.Itoa(i) }
 // structure detects the line's format and runs the format's checks.
 func (lc *lineCheck) structure(v *jsonl.Value) {
 	if v.Kind != jsonl.Object {
-		lc.report("not-object", v.Offset+1, "", fmt.Sprintf("the line is a JSON %s; every line must be a JSON object", v.Kind))
+		msg := fmt.Sprintf("the line is a JSON %s; every line must be a JSON object", v.Kind)
+		if v.Kind == jsonl.Array && len(v.Elems) > 0 && v.Elems[0].Kind == jsonl.Object {
+			msg += " (a JSON array of examples is not JSONL: write each example on its own line)"
+		}
+		lc.report("not-object", v.Offset+1, "", msg)
 		return
 	}
 	format := lc.cfg.format
@@ -268,7 +276,11 @@ func (lc *lineCheck) structure(v *jsonl.Value) {
 		case v.Get("input") != nil || v.Get("preferred_output") != nil || v.Get("non_preferred_output") != nil:
 			format = FormatDPO
 		default:
-			lc.report("messages-missing", v.Offset+1, "", "the example has neither \"messages\" (chat) nor \"input\"/\"preferred_output\" (DPO)")
+			msg := "the example has neither \"messages\" (chat) nor \"input\"/\"preferred_output\" (DPO)"
+			if v.Get("prompt") != nil || v.Get("completion") != nil {
+				msg += "; prompt/completion is the legacy format, write chat messages instead"
+			}
+			lc.report("messages-missing", v.Offset+1, "", msg)
 			return
 		}
 	}

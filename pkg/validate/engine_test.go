@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ftprep/ftprep/pkg/jsonl"
 	"github.com/ftprep/ftprep/pkg/report"
@@ -319,6 +320,12 @@ func TestRealData(t *testing.T) {
 		"akshata29-finetuning__conv_dpo_val.jsonl":    {"too-few-examples": 1},
 		"akshata29-finetuning__conv_sft_val.jsonl":    {"too-few-examples": 1},
 	}
+	// Warnings, as docs/validate-real-data.md lists them.
+	warnings := map[string]map[string]int{
+		"49595-HW1__biden.jsonl":                      {"blank-line": 3},
+		"GenAI-Autograding__validation_set.jsonl":     {"duplicate-example": 35},
+		"openai-cookbook__toy_chat_fine_tuning.jsonl": {"user-missing": 1},
+	}
 	for _, path := range files {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
@@ -327,11 +334,20 @@ func TestRealData(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := map[string]int{}
+				got, gotW := map[string]int{}, map[string]int{}
 				for _, f := range res.Findings {
 					if f.Severity == report.Error {
 						got[f.Rule]++
+					} else {
+						gotW[f.Rule]++
 					}
+				}
+				wantW := warnings[name]
+				if wantW == nil {
+					wantW = map[string]int{}
+				}
+				if !reflect.DeepEqual(gotW, wantW) {
+					t.Errorf("target %s: warnings %v, want %v", target, gotW, wantW)
 				}
 				want := map[string]int{}
 				for r, n := range expected[name] {
@@ -380,7 +396,7 @@ func TestTokenFormula(t *testing.T) {
 		3 + enc.Count("assistant") + enc.Count("Hi") +
 		3 + enc.Count("assistant") + enc.Count("Bye now")
 	var out lineOut
-	k.c.checkPhysical(&out, lineFor(line))
+	k.c.checkPhysical(&out, lineFor(line), jsonl.Parse)
 	if out.ex.Tokens != want {
 		t.Errorf("tokens %d, want %d", out.ex.Tokens, want)
 	}
@@ -492,5 +508,64 @@ func TestDuplicateKeyBigObject(t *testing.T) {
 	}
 	if got := b.String()[fs[0].Column-1:]; !strings.HasPrefix(got, `"p7": {}}`) {
 		t.Errorf("column %d points at %.10q", fs[0].Column, got)
+	}
+}
+
+// TestCancelMidway: cancelling during the run returns context.Canceled and
+// leaves no goroutine behind.
+func TestCancelMidway(t *testing.T) {
+	in := plantedFile(20000).text
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Validate(ctx, strings.NewReader(in), "x", Options{Workers: 4, NoTokens: true, Progress: func(int64) { cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	for range 200 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines before, %d after", before, runtime.NumGoroutine())
+}
+
+func TestLoneSurrogate(t *testing.T) {
+	line := `{"messages": [{"role": "user", "content": "a\ud800b"}, {"role": "assistant", "content": "ok"}]}`
+	v, serr := jsonl.Parse([]byte(line))
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	if !v.Get("messages").Elems[0].Get("content").LoneSurrogate {
+		t.Skip("this jsonl parser does not mark unpaired surrogates")
+	}
+	k, err := NewChecker(Options{NoTokens: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := k.Check(1, []byte(line))
+	if len(fs) != 1 || fs[0].Rule != "utf8-invalid" || fs[0].Pointer != "/messages/0/content" || fs[0].Column != strings.Index(line, `"a\u`)+1 {
+		t.Fatalf("got %+v", fs)
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	line := []byte(strings.Repeat("x", 50) + "\t\"caf\xe9\" ü" + strings.Repeat("y", 50))
+	off := 50 + 5 // the invalid byte
+	ex, col := excerpt(line, off)
+	if len(ex) > 64 || col < 1 || col > len(ex) {
+		t.Fatalf("excerpt %q col %d", ex, col)
+	}
+	if ex[col-1] != '?' || !strings.Contains(ex, " \"caf?\" ü") {
+		t.Errorf("excerpt %q col %d: want the invalid byte as '?' under the caret and the tab as a space", ex, col)
+	}
+	k, err := NewChecker(Options{NoTokens: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := k.Check(1, []byte(`{"messages": [1, 2,]}`))
+	if len(fs) != 1 || fs[0].Excerpt == "" || fs[0].Excerpt[fs[0].ExcerptCol-1] != ']' {
+		t.Errorf("syntax finding excerpt: %+v", fs)
 	}
 }

@@ -196,7 +196,7 @@ func NewChecker(o Options) (*Checker, error) {
 // returns its findings in check order and its Line (Offset 0, Hook unset).
 func (k *Checker) Check(n int, raw []byte) ([]report.Finding, Line) {
 	var out lineOut
-	k.c.checkPhysical(&out, jsonl.Line{Number: n, Data: raw})
+	k.c.checkPhysical(&out, jsonl.Line{Number: n, Data: raw}, jsonl.Parse)
 	l := Line{Number: n, Len: len(raw), Blank: out.blank, Errors: out.errors, Format: out.format}
 	if out.counted && out.errors == 0 {
 		l.Tokens = out.ex.Tokens
