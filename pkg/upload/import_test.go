@@ -106,13 +106,13 @@ func importErrorsHideTheSAS(t *testing.T, az *testenv.Server) {
 func TestImportNeedsAzure(t *testing.T) {
 	path, _ := chatFile(t, 2)
 	for _, cfg := range []azconn.Config{{OpenAIKey: "x"}, {Endpoint: "https://r.openai.azure.com", APIKey: "k", APIVersion: "v1"}} {
-		_, err := upload.Import(context.Background(), openaiClient(t, cfg), cfg, path, upload.ImportOptions{Container: "c", ConnectionString: "x"})
+		_, err := upload.Import(context.Background(), openaiClient(t, cfg), cfg, path, upload.ImportOptions{Container: "ccc", ConnectionString: "x"})
 		if err == nil || !strings.Contains(err.Error(), "dated --api-version") {
 			t.Errorf("%s: err = %v", cfg.Kind(), err)
 		}
 	}
 	_, c, cfg := fake(t)
-	_, err := upload.Import(context.Background(), c, cfg, path, upload.ImportOptions{Container: "c", ConnectionString: "AccountName=a;SharedAccessSignature=sv=1&sig=abc"})
+	_, err := upload.Import(context.Background(), c, cfg, path, upload.ImportOptions{Container: "ccc", ConnectionString: "AccountName=a;SharedAccessSignature=sv=1&sig=abc"})
 	if err == nil || !strings.Contains(err.Error(), "AccountKey") || strings.Contains(err.Error(), "abc") {
 		t.Errorf("SAS connection string: err = %v", err)
 	}
