@@ -115,9 +115,8 @@ func Import(ctx context.Context, client openai.Client, cfg azconn.Config, path s
 		return File{}, fmt.Errorf("read-only SAS for %s: %s", out.Blob, storageError(err, st2))
 	}
 	o.status("%s: asking the service to import %s", path, out.Blob)
-	var obj openai.FileObject
-	body := map[string]any{"purpose": "fine-tune", "filename": out.Filename, "content_url": sasURL}
-	if err := client.Post(ctx, "files/import", body, &obj); err != nil {
+	obj, err := importFile(ctx, client, out.Filename, sasURL)
+	if err != nil {
 		return File{}, cfg.Explain("import "+out.Blob, err)
 	}
 	out.ID, out.Status = obj.ID, string(obj.Status)
@@ -126,6 +125,17 @@ func Import(ctx context.Context, client openai.Client, cfg azconn.Config, path s
 		return out, nil
 	}
 	return wait(ctx, client, cfg, out, o.Options)
+}
+
+// importFile calls Azure's POST /openai/files/import (a route the SDK lacks)
+// through the client's generic request method.
+func importFile(ctx context.Context, client openai.Client, filename, contentURL string) (*openai.FileObject, error) {
+	var obj openai.FileObject
+	body := map[string]any{"purpose": "fine-tune", "filename": filename, "content_url": contentURL}
+	if err := client.Post(ctx, "files/import", body, &obj); err != nil {
+		return nil, err
+	}
+	return &obj, nil
 }
 
 // store is a Blob Storage account with what it takes to sign a SAS.

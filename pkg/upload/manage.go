@@ -8,6 +8,7 @@ import (
 
 	"github.com/ftprep/ftprep/pkg/azconn"
 	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
 )
 
 // Remote is a file on the service as listed or shown.
@@ -34,8 +35,14 @@ func List(ctx context.Context, client openai.Client, cfg azconn.Config, purpose 
 	}
 	out := []Remote{}
 	it := client.Files.ListAutoPaging(ctx, p)
+	seen := map[string]bool{}
 	for it.Next() {
-		out = append(out, remote(it.Current()))
+		f := it.Current()
+		if seen[f.ID] {
+			break // a service repeating a page (has_more stuck at true) would loop forever
+		}
+		seen[f.ID] = true
+		out = append(out, remote(f))
 	}
 	return out, cfg.Explain("list files", it.Err())
 }
@@ -63,7 +70,8 @@ func Delete(ctx context.Context, client openai.Client, cfg azconn.Config, id str
 
 // Download writes the content of file id to w and returns the bytes written.
 func Download(ctx context.Context, client openai.Client, cfg azconn.Config, id string, w io.Writer) (int64, error) {
-	res, err := client.Files.Content(ctx, id)
+	// Any type: the specs disagree on the content type of a file's content.
+	res, err := client.Files.Content(ctx, id, option.WithHeader("Accept", "*/*"))
 	if err != nil {
 		return 0, cfg.Explain("download "+id, err)
 	}

@@ -37,6 +37,9 @@ const (
 	MaxUpload = 512 << 20
 )
 
+// MaxExpiry is the longest expiry the service accepts for an uploaded file.
+const MaxExpiry = 30 * 24 * time.Hour
+
 // ContentType is the content type sent with training files (Azure rejects an empty one).
 const ContentType = "application/jsonl"
 
@@ -58,6 +61,10 @@ type Options struct {
 	Concurrency int
 	// PollInterval is the first wait between processing checks; it doubles up to 30 s (0 = 2 s).
 	PollInterval time.Duration
+	// ExpiresAfter, when set, asks the service to delete the file this long after
+	// its creation (1 hour to 30 days; 0 = never, except MaxExpiry on the Azure
+	// v1 surface, which requires a value).
+	ExpiresAfter time.Duration
 	// Progress, when set, is called from the transfer goroutines with the bytes
 	// sent so far and the total (a retried request starts its count again).
 	Progress func(sent, total int64)
@@ -198,10 +205,18 @@ func Upload(ctx context.Context, client openai.Client, cfg azconn.Config, path s
 		obj, err = uploadParts(ctx, client, f, size, partSize, out.Filename, md5sum, o)
 	} else {
 		prog := newProgress(o.Progress, size, 1)
-		obj, err = client.Files.New(ctx, openai.FileNewParams{
+		params := openai.FileNewParams{
 			File:    openai.File(io.NewSectionReader(f, 0, size), out.Filename, ContentType),
 			Purpose: openai.FilePurposeFineTune,
-		}, prog.option(0))
+		}
+		expires := o.ExpiresAfter
+		if expires == 0 && cfg.Kind() == azconn.AzureV1 {
+			expires = MaxExpiry // the v1 surface requires expires_after
+		}
+		if expires > 0 {
+			params.ExpiresAfter = openai.FileNewParamsExpiresAfter{Seconds: int64(expires / time.Second)}
+		}
+		obj, err = client.Files.New(ctx, params, prog.option(0))
 	}
 	if err != nil {
 		return File{}, cfg.Explain("upload "+path, err)
@@ -218,8 +233,13 @@ func Upload(ctx context.Context, client openai.Client, cfg azconn.Config, path s
 // (not failed or deleted), or nil.
 func findExisting(ctx context.Context, client openai.Client, name string, size int64) (*openai.FileObject, error) {
 	it := client.Files.ListAutoPaging(ctx, openai.FileListParams{Purpose: openai.String("fine-tune")})
+	seen := map[string]bool{}
 	for it.Next() {
 		f := it.Current()
+		if seen[f.ID] {
+			break // a service repeating a page (has_more stuck at true) would loop forever
+		}
+		seen[f.ID] = true
 		switch f.Status {
 		case "error", "deleted", "deleting":
 			continue
