@@ -29,6 +29,7 @@ func uploadFlags() []ucli.Flag {
 		&ucli.StringFlag{Name: "format", Usage: "output format: text or json", Value: "text"},
 		&ucli.StringFlag{Name: "model", Usage: "model the data is for (validation: context limit, encoding)"},
 		&ucli.StringFlag{Name: "method", Usage: "training method for validation: auto, sft, dpo or rft", Value: "auto"},
+		&ucli.DurationFlag{Name: "expires-after", Usage: "let the service delete the file this long after upload (1h to 720h; default never, 720h on the v1 surface)"},
 	}
 }
 
@@ -51,7 +52,10 @@ func (a *app) readUploadOpts(cmd *ucli.Command) (uploadOpts, error) {
 	}
 	o.up = upload.Options{
 		NoValidate: cmd.Bool("no-validate"), Force: cmd.Bool("force"), NoWait: cmd.Bool("no-wait"),
-		Timeout: cmd.Duration("timeout"), Status: a.err,
+		Timeout: cmd.Duration("timeout"), Status: a.err, ExpiresAfter: cmd.Duration("expires-after"),
+	}
+	if e := o.up.ExpiresAfter; e != 0 && (e < time.Hour || e > upload.MaxExpiry) {
+		return o, usageErr("--expires-after must be between 1h and 720h, not %s", e)
 	}
 	o.up.Validate.Model = cmd.String("model")
 	o.up.Validate.Method = cmd.String("method")

@@ -113,6 +113,7 @@ func TestUploadCLIFailures(t *testing.T) {
 		{[]string{"upload"}, "FILE"},
 		{[]string{"import", "--container", "ccc", upFile(t, "t.jsonl", 1)}, "--connection-string"},
 		{[]string{"files", "show"}, "ID"},
+		{[]string{"upload", "--expires-after", "5m", "x"}, "--expires-after"},
 	} {
 		code, _, errs := upRun(t, tc.args...)
 		if code != ExitUsage || !strings.Contains(errs, tc.want) {
