@@ -200,6 +200,11 @@ func Upload(ctx context.Context, client openai.Client, cfg azconn.Config, path s
 
 	o.status("%s: uploading %s as %s", path, human(size), out.Filename)
 	partSize := cmpOr(o.PartSize, PartLimit)
+	expires := o.ExpiresAfter
+	if expires == 0 && cfg.Kind() == azconn.AzureV1 {
+		expires = MaxExpiry // the v1 surface requires expires_after
+	}
+	o.ExpiresAfter = expires
 	var obj *openai.FileObject
 	if size > partSize {
 		obj, err = uploadParts(ctx, client, f, size, partSize, out.Filename, md5sum, o)
@@ -208,10 +213,6 @@ func Upload(ctx context.Context, client openai.Client, cfg azconn.Config, path s
 		params := openai.FileNewParams{
 			File:    openai.File(io.NewSectionReader(f, 0, size), out.Filename, ContentType),
 			Purpose: openai.FilePurposeFineTune,
-		}
-		expires := o.ExpiresAfter
-		if expires == 0 && cfg.Kind() == azconn.AzureV1 {
-			expires = MaxExpiry // the v1 surface requires expires_after
 		}
 		if expires > 0 {
 			params.ExpiresAfter = openai.FileNewParamsExpiresAfter{Seconds: int64(expires / time.Second)}
@@ -254,9 +255,11 @@ func findExisting(ctx context.Context, client openai.Client, name string, size i
 // uploadParts sends the file through the Uploads API: create, parts in
 // parallel (each retried on its own by the client), complete with the MD5.
 func uploadParts(ctx context.Context, client openai.Client, f io.ReaderAt, size, partSize int64, name, md5sum string, o Options) (*openai.FileObject, error) {
-	up, err := client.Uploads.New(ctx, openai.UploadNewParams{
-		Bytes: size, Filename: name, MimeType: ContentType, Purpose: openai.FilePurposeFineTune,
-	})
+	params := openai.UploadNewParams{Bytes: size, Filename: name, MimeType: ContentType, Purpose: openai.FilePurposeFineTune}
+	if o.ExpiresAfter > 0 {
+		params.ExpiresAfter = openai.UploadNewParamsExpiresAfter{Seconds: int64(o.ExpiresAfter / time.Second)}
+	}
+	up, err := client.Uploads.New(ctx, params)
 	if err != nil {
 		return nil, err
 	}

@@ -292,3 +292,20 @@ func importFault() fakeaoai.Fault {
 	return fakeaoai.Fault{Method: "POST", Path: "/files/import", Status: 400,
 		Body: `{"error":{"code":"invalidPayload","message":"The content url https://x.blob.core.windows.net/c/b?sv=2024&sp=r&sig=SECRETSIG123 could not be read."}}`}
 }
+
+func TestV1SetsExpiry(t *testing.T) {
+	s := fakeaoai.New(t)
+	cfg := azconn.Config{Endpoint: s.URL, APIKey: key, APIVersion: "v1"}
+	path, _ := chatFile(t, 2)
+	o := opts(nil)
+	o.NoWait = true
+	if _, err := upload.Upload(context.Background(), openaiClient(t, cfg), cfg, path, o); err != nil {
+		t.Fatal(err)
+	}
+	if f := s.Files(); len(f) != 1 || f[0].ExpiresAfter != "2592000" {
+		t.Errorf("v1 upload: stored %+v, want expires_after[seconds]=2592000", f)
+	}
+	if r := s.Requests(); !strings.HasPrefix(r[len(r)-1].Raw, "/openai/v1/files") {
+		t.Errorf("v1 request path = %s", r[len(r)-1].Raw)
+	}
+}
