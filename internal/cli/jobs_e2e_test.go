@@ -15,7 +15,7 @@ func TestEndToEndValidateSplitSubmit(t *testing.T) {
 	s, fake, conn := jobsFake(t)
 	var data strings.Builder
 	data.WriteString("\ufeff")
-	for i := range 40 {
+	for i := range 100 {
 		fmt.Fprintf(&data, `{"messages":[{"role":"system","content":"You answer briefly."},{"role":"user","content":"What is %d + %d?"},{"role":"assistant","content":"%d"}]}`+"\n", i, i, 2*i)
 	}
 	in := writeFile(t, "data.jsonl", data.String())
