@@ -275,7 +275,7 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 		}
 		final, err := a.follow(ctx, client, job.ID, o.interval, events)
 		if err != nil {
-			return apiErr(o.conn, "follow job "+job.ID, err)
+			return followErr(o.conn, job.ID, err)
 		}
 		job = final
 	}
@@ -338,6 +338,15 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// followErr reports why following a job stopped; an interrupt stops the
+// following, not the job, and says how to pick it up again.
+func followErr(cfg azconn.Config, id string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return failErr(fmt.Errorf("stopped following job %s; it keeps running on the service (ftprep jobs wait %s)", id, id))
+	}
+	return apiErr(cfg, "follow job "+id, err)
 }
 
 // apiErr explains a failed service call (exit 1) with azconn's explanation:

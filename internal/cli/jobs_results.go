@@ -223,7 +223,7 @@ func (a *app) runJobsEvents(ctx context.Context, o jobOptions) error {
 	if o.follow {
 		j, err := a.follow(ctx, client, o.id, o.interval, a.out)
 		if err != nil {
-			return apiErr(o.conn, "follow job "+o.id, err)
+			return followErr(o.conn, o.id, err)
 		}
 		v := jobs.NewView(j)
 		if v.Error != nil {
@@ -259,7 +259,7 @@ func (a *app) runJobsWait(ctx context.Context, o jobOptions) error {
 	}
 	j, err := a.follow(ctx, client, o.id, o.interval, a.err)
 	if err != nil {
-		return apiErr(o.conn, "wait for job "+o.id, err)
+		return followErr(o.conn, o.id, err)
 	}
 	v := jobs.NewView(j)
 	if o.format == "json" {

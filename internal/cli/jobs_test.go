@@ -294,3 +294,25 @@ func TestResults(t *testing.T) {
 		t.Errorf("--plot x.jpg: exit %d %s", code, errOut)
 	}
 }
+
+func TestSubmitOpenAIPlatform(t *testing.T) {
+	s, fake, _ := jobsFake(t)
+	t.Setenv("OPENAI_API_KEY", jobsKey)
+	conn := []string{"--base-url", s.URL + "/v1"}
+	long := strings.Repeat("s", 64)
+	code, out, errOut := run(t, nil, args([]string{"submit"}, conn, "--model", "gpt-4.1-mini-2025-04-14", "--training-file", "file-1", "--suffix", long, "--format", "json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if len(fake.Created) != 1 || fake.Created[0]["suffix"] != long {
+		t.Errorf("created %v", fake.Created)
+	}
+	if reqs := s.Requests(); len(reqs) == 0 || !strings.HasPrefix(reqs[len(reqs)-1].Raw, "/v1/fine_tuning/jobs") || reqs[len(reqs)-1].Auth != "bearer" {
+		t.Errorf("requests: %+v", reqs)
+	}
+	noSecret(t, out, errOut)
+	code, _, errOut = run(t, nil, args([]string{"submit"}, conn, "--model", "gpt-4.1-mini-2025-04-14", "--training-file", "file-1", "--training-type", "standard")...)
+	if code != ExitUsage || !strings.Contains(errOut, "Azure OpenAI option") {
+		t.Errorf("--training-type on OpenAI: exit %d %s", code, errOut)
+	}
+}
