@@ -209,6 +209,13 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 			return ioErr(err)
 		}
 	}
+	if validLocal {
+		vd, err := jobs.DetectData(o.validationFile)
+		if err != nil {
+			return ioErr(err)
+		}
+		data.Images = data.Images || vd.Images
+	}
 	if o.graderPath != "" {
 		b, err := os.ReadFile(o.graderPath)
 		if err != nil {
@@ -285,6 +292,13 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 			return ioErr(err)
 		}
 	} else if !o.wait {
+		for _, f := range files {
+			how := "uploaded"
+			if f.Reused {
+				how = "reused (identical file already on the service)"
+			}
+			fmt.Fprintf(a.out, "%s: %s, %s\n", f.Filename, f.ID, how)
+		}
 		fmt.Fprintf(a.out, "created fine-tuning job %s (%s)\n", v.ID, v.Status)
 		fmt.Fprintf(a.out, "follow it with: ftprep jobs events --follow %s\n", v.ID)
 	}

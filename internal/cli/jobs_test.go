@@ -63,6 +63,7 @@ func TestSubmitLocalChecksSendNothing(t *testing.T) {
 		{"dpo on sft-only model", []string{"--model", "gpt-4o-mini-2024-07-18", "--training-file", "file-1", "--method", "dpo"}, "cannot be fine-tuned with dpo"},
 		{"rft without validation", []string{"--model", "o4-mini-2025-04-16", "--training-file", "file-1", "--method", "reinforcement", "--grader", writeFile(t, "g.json", `{"type":"string_check"}`)}, "needs a validation file"},
 		{"images on text model", []string{"--model", "gpt-4.1-mini-2025-04-14", "--training-file", img}, "cannot be fine-tuned on images"},
+		{"images in validation data", []string{"--model", "gpt-4.1-mini-2025-04-14", "--training-file", "file-1", "--validation-file", img}, "cannot be fine-tuned on images"},
 		{"metadata", []string{"--model", "gpt-4.1-mini-2025-04-14", "--training-file", "file-1", "--metadata", "novalue"}, "want KEY=VALUE"},
 		{"missing file", []string{"--model", "gpt-4.1-mini-2025-04-14", "--training-file", "nope/train.jsonl"}, "no such file"},
 		{"training type", []string{"--model", "gpt-4.1-mini-2025-04-14", "--training-file", "file-1", "--training-type", "premium"}, `--training-type "premium"`},
