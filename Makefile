@@ -32,6 +32,7 @@ vet:
 test: node-tools vet
 	$(GO) test -race -count=1 $(RACE_PKGS)
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v -F -x -f <($(GO) list $(RACE_PKGS)))
+	$(GO) test -count=1 -run 'TestGolden|TestBPEPathsAgree' ./pkg/tokens  # every golden string (the race run samples them)
 
 bench: build
 	bash benchmarks/run.sh

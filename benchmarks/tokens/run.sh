@@ -23,6 +23,10 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 "$tmp/bench" -header -label real -corpus "$tmp/real.txt" -sample "$sample" "${npm[@]}" 2>>"$tmp/notes"
 "$tmp/bench" -label multilingual -corpus "$tmp/multi.txt" -sample "$sample" "${npm[@]}" 2>>"$tmp/notes"
 echo
+for enc in o200k_base cl100k_base; do
+  "$tmp/bench" -stream -enc "$enc" -corpus "$tmp/real.txt" | sed 's/^/- counting alone, real: /'
+done
+echo
 echo "Figures are MB (10^6 bytes of UTF-8 text) per CPU-second of one goroutine, except \"cold (wall)\"."
 echo "tiktoken-go and npm tiktoken count the first $sample MiB of each corpus (same chunks of about 2 KiB);"
 echo "\"sample totals equal\" compares the three token totals on that sample."

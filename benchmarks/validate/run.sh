@@ -12,7 +12,7 @@ data="$dir/corpus-${size}mib.jsonl"
 if [ ! -f "$data" ]; then
   go run ./benchmarks/validate/gen -mib "$size" -o "$data" >&2
 fi
-bytes=$(stat -c %s "$data")
+bytes=$(stat -L -c %s "$data")
 if [ ! -x /usr/bin/time ]; then
   echo "benchmarks/validate: /usr/bin/time not found (apt-get install time)" >&2
   exit 1
@@ -20,8 +20,8 @@ fi
 
 echo "Input: $data, $bytes bytes (benchmarks/validate/gen, seed 1); $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| run | wall s | CPU s (user+sys) | MB/s (wall) | peak RSS MiB | exit |"
-echo "|---|---|---|---|---|---|"
+echo "| run | wall s | CPU s (user+sys) | MB/s (wall) | MB per CPU-s | peak RSS MiB | exit |"
+echo "|---|---|---|---|---|---|---|"
 for flags in "" "--no-tokens"; do
   set +e
   # shellcheck disable=SC2086
@@ -38,7 +38,7 @@ for flags in "" "--no-tokens"; do
     /User time \(seconds\)/   { user = $NF }
     /System time \(seconds\)/ { sys = $NF }
     /Maximum resident set size/ { rss = $NF }
-    END { printf "| %s | %.2f | %.2f | %.1f | %.0f | %d |\n", flags, wall, user + sys, bytes / 1e6 / (wall > 0 ? wall : 1), rss / 1024, code }
+    END { cpu = user + sys; printf "| %s | %.2f | %.2f | %.1f | %.1f | %.0f | %d |\n", flags, wall, cpu, bytes / 1e6 / (wall > 0 ? wall : 1), bytes / 1e6 / (cpu > 0 ? cpu : 1), rss / 1024, code }
   ' "$dir/time.txt"
 done
 echo

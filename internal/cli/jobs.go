@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/ftprep/ftprep/pkg/azconn"
 	"github.com/ftprep/ftprep/pkg/jobs"
+	"github.com/ftprep/ftprep/pkg/split"
 	"github.com/ftprep/ftprep/pkg/upload"
 	"github.com/ftprep/ftprep/pkg/validate"
 	"github.com/openai/openai-go/v3"
@@ -31,19 +31,6 @@ type submitOptions struct {
 	wait, noWait   bool
 	format         string
 	interval       time.Duration
-}
-
-// splitManifest is the part of `ftprep split`'s JSON manifest submit reads
-// (issue 4: {"train": {"path", ...}, "valid": {...}, ...}).
-type splitManifest struct {
-	Train *struct {
-		Path     string `json:"path"`
-		Examples int    `json:"examples"`
-	} `json:"train"`
-	Valid *struct {
-		Path     string `json:"path"`
-		Examples int    `json:"examples"`
-	} `json:"valid"`
 }
 
 func intervalFlag() ucli.Flag {
@@ -166,22 +153,19 @@ func localOrID(v string) (local bool, err error) {
 	return false, nil
 }
 
-func (a *app) readManifest(name string) (splitManifest, error) {
-	var m splitManifest
+func (a *app) readManifest(name string) (*split.Manifest, error) {
 	var r io.Reader = a.in
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return m, err
+			return nil, err
 		}
 		defer f.Close()
 		r = f
 	}
-	if err := json.NewDecoder(r).Decode(&m); err != nil {
-		return m, fmt.Errorf("reading the split manifest %s: %v (pipe `ftprep split ... --format json` into `ftprep submit -`)", name, err)
-	}
-	if m.Train == nil || m.Train.Path == "" {
-		return m, fmt.Errorf("the split manifest %s has no train.path", name)
+	m, err := split.ReadManifest(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v (pipe `ftprep split ... --format json` into `ftprep submit -`)", name, err)
 	}
 	return m, nil
 }
@@ -202,7 +186,7 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 			return usageErr("%v", err)
 		}
 		o.trainingFile = m.Train.Path
-		if m.Valid != nil && m.Valid.Path != "" && m.Valid.Examples != 0 {
+		if m.Valid.Examples != 0 {
 			o.validationFile = m.Valid.Path
 		}
 	}
@@ -224,6 +208,13 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 		if data, err = jobs.DetectData(o.trainingFile); err != nil {
 			return ioErr(err)
 		}
+	}
+	if validLocal {
+		vd, err := jobs.DetectData(o.validationFile)
+		if err != nil {
+			return ioErr(err)
+		}
+		data.Images = data.Images || vd.Images
 	}
 	if o.graderPath != "" {
 		b, err := os.ReadFile(o.graderPath)
@@ -260,7 +251,7 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 				fmt.Fprintf(a.err, "%s: %d findings; run `ftprep validate %s` for the report\n", path, len(inv.Result.Findings), path)
 				return "", failErr(err)
 			}
-			return "", a.apiErr(o.conn, fmt.Errorf("uploading %s: %w", path, err))
+			return "", apiErr(o.conn, "upload "+path, err)
 		}
 		files = append(files, f)
 		return f.ID, nil
@@ -281,7 +272,7 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 		if errors.As(err, &dup) {
 			return failErr(err)
 		}
-		return a.apiErr(o.conn, fmt.Errorf("creating the job: %w", err))
+		return apiErr(o.conn, "create the fine-tuning job", err)
 	}
 	if o.wait {
 		fmt.Fprintf(a.err, "created fine-tuning job %s; following its events (Ctrl-C stops following, not the job)\n", job.ID)
@@ -291,7 +282,7 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 		}
 		final, err := a.follow(ctx, client, job.ID, o.interval, events)
 		if err != nil {
-			return a.apiErr(o.conn, err)
+			return followErr(o.conn, job.ID, err)
 		}
 		job = final
 	}
@@ -301,6 +292,13 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 			return ioErr(err)
 		}
 	} else if !o.wait {
+		for _, f := range files {
+			how := "uploaded"
+			if f.Reused {
+				how = "reused (identical file already on the service)"
+			}
+			fmt.Fprintf(a.out, "%s: %s, %s\n", f.Filename, f.ID, how)
+		}
 		fmt.Fprintf(a.out, "created fine-tuning job %s (%s)\n", v.ID, v.Status)
 		fmt.Fprintf(a.out, "follow it with: ftprep jobs events --follow %s\n", v.ID)
 	}
@@ -356,46 +354,20 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// apiErr explains a service error (exit 1): which credential a 401/403 used and
-// what role it needs, what a 404 suggests. The service's message is kept; no
-// secret is part of it (keys travel in headers, never in URLs).
-func (a *app) apiErr(cfg azconn.Config, err error) error {
-	var ae *openai.Error
-	if !errors.As(err, &ae) {
-		if errors.Is(err, context.Canceled) {
-			return failErr(errors.New("interrupted"))
-		}
-		return failErr(err)
+// followErr reports why following a job stopped; an interrupt stops the
+// following, not the job, and says how to pick it up again.
+func followErr(cfg azconn.Config, id string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return failErr(fmt.Errorf("stopped following job %s; it keeps running on the service (ftprep jobs wait %s)", id, id))
 	}
-	msg := ae.Message
-	if msg == "" {
-		msg = http.StatusText(ae.StatusCode)
-	}
-	op := strings.TrimSuffix(strings.SplitN(err.Error(), ": ", 2)[0], ":")
-	if !strings.Contains(err.Error(), ": ") || strings.HasPrefix(err.Error(), "POST") || strings.HasPrefix(err.Error(), "GET") || strings.HasPrefix(err.Error(), "DELETE") {
-		op = "request"
-	}
-	text := fmt.Sprintf("%s: HTTP %d: %s", op, ae.StatusCode, msg)
-	switch ae.StatusCode {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		text += "\n  credential used: " + cfg.Credential()
-		if cfg.Kind() != azconn.OpenAI {
-			text += "\n  fine-tuning needs the 'Cognitive Services OpenAI Contributor' role on the resource"
-		}
-	case http.StatusNotFound:
-		text += "\n  check the ID, the endpoint (" + endpointOf(cfg) + ") and --api-version (" + cfg.APIVersion + ")"
-	case http.StatusTooManyRequests:
-		text += "\n  the service is throttling; retried with backoff, try again later"
-	}
-	return failErr(errors.New(text))
+	return apiErr(cfg, "follow job "+id, err)
 }
 
-func endpointOf(cfg azconn.Config) string {
-	if cfg.Kind() == azconn.OpenAI {
-		if cfg.BaseURL != "" {
-			return cfg.BaseURL
-		}
-		return "https://api.openai.com/v1"
+// apiErr explains a failed service call (exit 1) with azconn's explanation:
+// the credential used and the role for 401/403, endpoint and api-version for 404.
+func apiErr(cfg azconn.Config, op string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return failErr(fmt.Errorf("%s: interrupted", op))
 	}
-	return cfg.Endpoint
+	return failErr(cfg.Explain(op, err))
 }

@@ -212,7 +212,7 @@ func (a *app) validateOne(ctx context.Context, path string, vo validate.Options,
 		r, size = f, st.Size()
 	}
 	if progress && size >= progressMinBytes && isTerminal(a.err) {
-		bar := newProgressBar(a.err, path, size)
+		bar := newProgressBar(a.err, report.DisplayPath(path), size)
 		vo.Progress = bar.update
 		defer bar.done()
 	}
@@ -358,9 +358,16 @@ func (a *app) runStats(ctx context.Context, o statsOptions) error {
 	}
 	report.Process(&res, report.ProcessOptions{})
 	for _, f := range res.Files {
-		if f.Errors > 0 {
-			fmt.Fprintf(a.err, "ftprep: note: %s has %s; the statistics cover the examples that could be counted (see `ftprep validate`)\n",
-				f.Path, pluralize(f.Errors, "error"))
+		// Whole-file errors (bom-missing, too-few-examples) do not affect counting; bad lines do.
+		bad := 0
+		for _, x := range f.Findings {
+			if x.Severity == report.Error && x.Line > 0 {
+				bad++
+			}
+		}
+		if bad > 0 {
+			fmt.Fprintf(a.err, "ftprep: note: %s has %s on its lines; the statistics cover the examples that could be counted (see `ftprep validate`)\n",
+				report.DisplayPath(f.Path), pluralize(bad, "error"))
 		}
 	}
 	if o.Format == "json" {

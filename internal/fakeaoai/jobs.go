@@ -1,8 +1,7 @@
-// Package fakeaoai is a stateful in-process fake of the Azure OpenAI data plane
-// for lifecycle tests Prism cannot do (Prism answers placeholders and keeps no
-// state). This file holds the fine-tuning job routes; mount them on any mux
-// with RegisterJobs.
 package fakeaoai
+
+// This file holds the fine-tuning job routes of the fake: Server.MountJobs adds
+// them to a Server, RegisterJobs to a bare mux.
 
 import (
 	"encoding/json"
@@ -32,6 +31,8 @@ type Jobs struct {
 	clock   int64
 	copies  map[string]map[string]any
 	results map[string][]byte
+	// addResult stores a result file and returns its ID (set by MountJobs).
+	addResult func(content []byte) string
 
 	// Outcome decides how a new job ends, from its create request body; nil = succeeded.
 	Outcome func(body map[string]any) JobOutcome
@@ -59,26 +60,44 @@ func NewJobs() *Jobs {
 // Azure's v1 surface and the OpenAI platform.
 var Prefixes = []string{"/openai", "/openai/v1", "/v1"}
 
-// RegisterJobs mounts the fine-tuning routes of j on mux under every prefix.
-func RegisterJobs(mux *http.ServeMux, j *Jobs) {
-	for _, p := range Prefixes {
-		mux.HandleFunc("POST "+p+"/fine_tuning/jobs", j.auth(j.create))
-		mux.HandleFunc("GET "+p+"/fine_tuning/jobs", j.auth(j.list))
-		mux.HandleFunc("GET "+p+"/fine_tuning/jobs/{id}", j.auth(j.get))
-		mux.HandleFunc("DELETE "+p+"/fine_tuning/jobs/{id}", j.auth(j.delete))
-		mux.HandleFunc("GET "+p+"/fine_tuning/jobs/{id}/events", j.auth(j.listEvents))
-		mux.HandleFunc("GET "+p+"/fine_tuning/jobs/{id}/checkpoints", j.auth(j.checkpoints))
-		mux.HandleFunc("POST "+p+"/fine_tuning/jobs/{id}/pause", j.auth(j.action("pause")))
-		mux.HandleFunc("POST "+p+"/fine_tuning/jobs/{id}/resume", j.auth(j.action("resume")))
-		mux.HandleFunc("POST "+p+"/fine_tuning/jobs/{id}/cancel", j.auth(j.action("cancel")))
-		mux.HandleFunc("POST "+p+"/fine_tuning/jobs/{id}/checkpoints/{ckpt}/copy", j.auth(j.copy))
-		mux.HandleFunc("GET "+p+"/fine_tuning/jobs/{id}/checkpoints/{ckpt}/copy", j.auth(j.copy))
+// MountJobs adds j's fine-tuning routes to the fake server s (every surface);
+// the results.csv of a succeeded job becomes a file of s.
+func (s *Server) MountJobs(j *Jobs) {
+	j.mu.Lock()
+	j.addResult = func(content []byte) string {
+		return s.AddFile(StoredFile{Filename: "results.csv", Purpose: "fine-tune-results", Content: content})
 	}
+	j.mu.Unlock()
+	j.routes(s.Route)
+}
+
+// RegisterJobs mounts the fine-tuning routes of j on a bare mux under every
+// prefix (with a minimal credential check), for tests without a Server.
+func RegisterJobs(mux *http.ServeMux, j *Jobs) {
+	j.routes(func(method, path string, h http.HandlerFunc) {
+		for _, p := range Prefixes {
+			mux.HandleFunc(method+" "+p+path, j.auth(h))
+		}
+	})
+}
+
+func (j *Jobs) routes(route func(method, path string, h http.HandlerFunc)) {
+	route("POST", "/fine_tuning/jobs", j.create)
+	route("GET", "/fine_tuning/jobs", j.list)
+	route("GET", "/fine_tuning/jobs/{id}", j.get)
+	route("DELETE", "/fine_tuning/jobs/{id}", j.delete)
+	route("GET", "/fine_tuning/jobs/{id}/events", j.listEvents)
+	route("GET", "/fine_tuning/jobs/{id}/checkpoints", j.checkpoints)
+	route("POST", "/fine_tuning/jobs/{id}/pause", j.action("pause"))
+	route("POST", "/fine_tuning/jobs/{id}/resume", j.action("resume"))
+	route("POST", "/fine_tuning/jobs/{id}/cancel", j.action("cancel"))
+	route("POST", "/fine_tuning/jobs/{id}/checkpoints/{ckpt}/copy", j.copy)
+	route("GET", "/fine_tuning/jobs/{id}/checkpoints/{ckpt}/copy", j.copy)
 }
 
 // RegisterResultFiles serves the result files of succeeded jobs
-// (GET PREFIX/files/{id}/content) for tests that run without the file routes
-// of the upload fake.
+// (GET PREFIX/files/{id}/content) on a bare mux; with a Server, MountJobs
+// stores them as files of the server instead.
 func RegisterResultFiles(mux *http.ServeMux, j *Jobs) {
 	for _, p := range Prefixes {
 		mux.HandleFunc("GET "+p+"/files/{id}/content", j.auth(func(w http.ResponseWriter, r *http.Request) {
@@ -234,8 +253,12 @@ func (j *Jobs) advance(fj *fakeJob) {
 		fj.obj["finished_at"] = j.tick()
 		fj.obj["estimated_finish"] = nil
 		resID := "file-results-" + strings.TrimPrefix(id, "ftjob-")
+		if j.addResult != nil {
+			resID = j.addResult(j.ResultCSV)
+		} else {
+			j.results[resID] = j.ResultCSV
+		}
 		fj.obj["result_files"] = []any{resID}
-		j.results[resID] = j.ResultCSV
 		j.event(fj, "info", "message", "New fine-tuned model created", nil)
 		j.event(fj, "info", "message", "Job succeeded.", nil)
 	case "failed":

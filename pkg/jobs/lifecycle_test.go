@@ -223,3 +223,15 @@ func TestDeleteAndCopy(t *testing.T) {
 		t.Errorf("copy status: %+v %v", st, err)
 	}
 }
+
+func newMux(j *fakeaoai.Jobs) *http.ServeMux {
+	mux := http.NewServeMux()
+	fakeaoai.RegisterJobs(mux, j)
+	return mux
+}
+
+func startServer(tb testing.TB, h http.Handler) string {
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	return srv.URL
+}

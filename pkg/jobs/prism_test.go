@@ -81,6 +81,14 @@ func TestPrismAzureAuthoring(t *testing.T) {
 		resp.Body.Close()
 	}
 	mustPass(t, srv)
+	// The check has teeth: the 2025-04-01-preview spec knows no reinforcement
+	// method, and Prism refuses such a body with 422.
+	bad := Spec{Model: "o4-mini-2025-04-16", TrainingFile: "file-t", Method: Reinforcement, Grader: json.RawMessage(`{"type":"string_check"}`)}
+	_, err = client.FineTuning.Jobs.New(ctx, Params(bad, azconn.AzureDeployments))
+	var ae *openai.Error
+	if !errors.As(err, &ae) || ae.StatusCode != 422 {
+		t.Errorf("a body outside the spec was not refused: %v", err)
+	}
 }
 
 func TestPrismAzureV1CopyCheckpoint(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/bytedance/sonic"
@@ -91,6 +92,7 @@ func benchLines(b *testing.B, parse func([]byte) error) {
 	}
 	b.SetBytes(int64(n))
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		for _, l := range lines {
 			if err := parse(l); err != nil {
@@ -98,11 +100,87 @@ func benchLines(b *testing.B, parse func([]byte) error) {
 			}
 		}
 	}
+	reportCPU(b, n, cpu)
+}
+
+// cpuTime is the process's CPU time (user + system) in seconds.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// reportCPU adds "cpu-MB/s": bytes per second of CPU time the process used
+// (GC included), a figure a loaded shared machine distorts less than wall time.
+func reportCPU(b *testing.B, n int, since float64) {
+	if d := cpuTime() - since; d > 0 && since > 0 {
+		b.ReportMetric(float64(n)*float64(b.N)/d/1e6, "cpu-MB/s")
+	}
+}
+
+// realCorpus is every line of ../shared/data/real/*.jsonl that parses.
+var realCorpus = sync.OnceValues(func() ([][]byte, int) {
+	dir := os.Getenv("FTPREP_SHARED")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "data", "real", "*.jsonl"))
+	var lines [][]byte
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for l := range bytes.Lines(b) {
+			l = bytes.TrimRight(l, "\r\n")
+			if json.Valid(l) {
+				lines = append(lines, l)
+				n += len(l) + 1
+			}
+		}
+	}
+	return lines, n
+})
+
+// BenchmarkParseReal parses the real datasets (about 1 MB, repeated to about
+// 20 MB per op, so mostly cache-warm)
+// with an AliasLine Parser, as validate does.
+func BenchmarkParseReal(b *testing.B) {
+	lines, n := realCorpus()
+	if n == 0 {
+		b.Skip("no real datasets in ../shared/data/real")
+	}
+	reps := max(1, (20<<20)/n) // about 20 MB per op, so that a few ops are enough
+	b.SetBytes(int64(n * reps))
+	p := Parser{AliasLine: true}
+	cpu := cpuTime()
+	for b.Loop() {
+		for range reps {
+			for _, l := range lines {
+				if _, err := p.Parse(l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	reportCPU(b, n*reps, cpu)
 }
 
 func BenchmarkParse(b *testing.B) {
 	b.Run("jsonl.Parser", func(b *testing.B) {
 		var p Parser
+		benchLines(b, func(l []byte) error {
+			if _, err := p.Parse(l); err != nil {
+				return err
+			}
+			return nil
+		})
+	})
+	b.Run("jsonl.Parser-AliasLine", func(b *testing.B) {
+		p := Parser{AliasLine: true}
 		benchLines(b, func(l []byte) error {
 			if _, err := p.Parse(l); err != nil {
 				return err
@@ -152,9 +230,61 @@ func BenchmarkCanonical(b *testing.B) {
 	}
 	b.SetBytes(int64(n))
 	var dst []byte
+	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		for _, v := range trees {
 			dst = Canonical(dst[:0], v)
 		}
+	}
+	reportCPU(b, n, cpu)
+}
+
+// BenchmarkReader splits the corpus into lines with Next and NextBatch.
+func BenchmarkReader(b *testing.B) {
+	lines, n := corpus()
+	if n == 0 {
+		b.Skip("no Go source tree to build the corpus from")
+	}
+	var in bytes.Buffer
+	for _, l := range lines {
+		in.Write(l)
+		in.WriteByte('\n')
+	}
+	for _, mode := range []string{"Next", "NextBatch-1MiB", "NextBatch-256KiB", "NextBatch-1line"} {
+		b.Run(mode, func(b *testing.B) {
+			b.SetBytes(int64(in.Len()))
+			cpu := cpuTime()
+			for b.Loop() {
+				r := NewReader(bytes.NewReader(in.Bytes()))
+				count := 0
+				for {
+					if mode == "Next" {
+						if _, err := r.Next(); err != nil {
+							break
+						}
+						count++
+					} else {
+						size := 1 << 20
+						if mode == "NextBatch-256KiB" {
+							size = 256 << 10
+						}
+						maxLines := 0
+						if mode == "NextBatch-1line" {
+							maxLines = 1
+						}
+						batch, err := r.NextBatch(maxLines, size)
+						if err != nil {
+							break
+						}
+						count += len(batch)
+					}
+				}
+				if count != len(lines) {
+					b.Fatalf("%d lines, want %d", count, len(lines))
+				}
+			}
+			reportCPU(b, in.Len(), cpu)
+		})
 	}
 }

@@ -17,20 +17,32 @@ const MaxDepth = 10000
 // is non-nil. When the line is not valid UTF-8 the error is always the UTF-8
 // one (UTF8 set, Offset at the first byte of the first invalid sequence), even
 // if a JSON syntax error comes earlier; otherwise Offset is the first byte
-// that makes the line invalid (len(line) when it ends too early).
+// that makes the line invalid (len(line) when it ends too early), except that
+// an invalid escape points at its backslash and NaN or Infinity at its first
+// byte.
 //
 // Parse allocates a fresh tree; a worker parsing many lines should reuse a Parser.
 func Parse(line []byte) (*Value, *SyntaxError) {
-	var p Parser
+	p := Parser{oneShot: true}
 	return p.Parse(line)
 }
 
 // Parser parses lines one after another, reusing its memory. The zero value
 // is ready to use. A Parser is not safe for concurrent use: give each worker
-// its own.
+// its own, and do not copy one that has been used (copies share memory).
 type Parser struct {
+	// AliasLine makes numbers and strings without escapes point into the
+	// line given to Parse instead of into a private copy of it: no copy and
+	// no allocation per line. Set it only when the line's bytes are never
+	// modified afterwards, as with the lines of Reader.NextBatch (Next's
+	// too); the garbage collector keeps the line alive while such a string is.
+	AliasLine bool
+
+	oneShot bool // a single line (package-level Parse): size slabs for it alone
+
 	line  []byte // the line being parsed
-	buf   []byte // private copy of line that strings point into (never modified once returned)
+	buf   []byte // line or a private copy of it: strings point into it, nobody writes it
+	esc   []byte // append-only slab of decoded escaped strings: bytes below len(esc) are never rewritten
 	depth int
 	err   *SyntaxError
 
@@ -47,11 +59,12 @@ const slabLimit = 1 << 16
 
 // Parse parses line like the package-level Parse. The returned tree (its
 // Values, Elems and Members) is valid until the next call of Parse on p; the
-// strings in it stay valid after that. line is not retained.
+// strings in it stay valid after that. line is not retained (unless
+// AliasLine is set: then strings may point into it).
 func (p *Parser) Parse(line []byte) (*Value, *SyntaxError) {
 	p.reset(line)
 	v := p.top()
-	p.line = nil
+	p.line, p.buf = nil, nil
 	if v == nil {
 		err := p.err
 		p.err = nil
@@ -61,6 +74,19 @@ func (p *Parser) Parse(line []byte) (*Value, *SyntaxError) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// ParseString parses s like Parse without copying it (a Go string never
+// changes, so strings without escapes point into s). Like Parse, it reuses
+// p's memory: parsing a string found in a tree (tool-call arguments, say)
+// with the Parser that made the tree invalidates that tree; use a second
+// Parser for such nested parses.
+func (p *Parser) ParseString(s string) (*Value, *SyntaxError) {
+	alias := p.AliasLine
+	p.AliasLine = true
+	v, err := p.Parse(unsafe.Slice(unsafe.StringData(s), len(s))) // read only
+	p.AliasLine = alias
+	return v, err
 }
 
 func (p *Parser) reset(line []byte) {
@@ -74,11 +100,29 @@ func (p *Parser) reset(line []byte) {
 	p.line = line
 	p.depth = 0
 	p.err = nil
-	// Strings alias this copy; it is fresh per line and, once the line is
-	// parsed, never written again, so the strings are immutable.
+	if cap(p.esc) > 16*escChunk {
+		p.esc = nil // do not pin a huge line's strings' memory
+	}
+	if p.AliasLine {
+		p.buf = line
+		return
+	}
+	// A fresh copy per line, never written: strings pointing into it are immutable.
 	buf := make([]byte, len(line))
 	copy(buf, line)
 	p.buf = buf
+}
+
+// escChunk is the size of the slabs decoded escaped strings are written to.
+const escChunk = 64 << 10
+
+// minSlab is the smallest slab to allocate: n for a Parser that is reused,
+// less for a one-line parse of a short line (about one value per 16 bytes).
+func (p *Parser) minSlab(n int) int {
+	if p.oneShot {
+		return min(n, 4+len(p.line)/16)
+	}
+	return n
 }
 
 func trim[T any](s []T) []T {
@@ -102,7 +146,7 @@ func (p *Parser) top() *Value {
 		return nil
 	}
 	if j = skipWS(line, j); j < len(line) {
-		return p.fail(j, "trailing data after the JSON value: "+charName(line[j]))
+		return p.fail(j, "trailing data after the JSON value: "+charAt(line, j))
 	}
 	return v
 }
@@ -118,7 +162,7 @@ func (p *Parser) newValue(k Kind, off int) *Value {
 	if len(p.vals) == cap(p.vals) {
 		// Earlier Values stay where they are: the old slab lives on as long as
 		// the tree points into it.
-		p.vals = make([]Value, 0, max(64, 2*cap(p.vals)))
+		p.vals = make([]Value, 0, max(p.minSlab(64), 2*cap(p.vals)))
 	}
 	p.vals = p.vals[:len(p.vals)+1]
 	v := &p.vals[len(p.vals)-1]
@@ -184,7 +228,7 @@ func (p *Parser) value(i int) (*Value, int) {
 	case '\'':
 		return p.fail(i, "invalid character '\\'', expected a JSON value (strings use double quotes)"), 0
 	}
-	return p.fail(i, "invalid character "+charName(line[i])+", expected a JSON value"), 0
+	return p.fail(i, "invalid character "+charAt(line, i)+", expected a JSON value"), 0
 }
 
 func hasPrefix(b []byte, s string) bool { return len(b) >= len(s) && string(b[:len(s)]) == s }
@@ -197,7 +241,7 @@ func (p *Parser) literal(i int, lit string, k Kind, b bool) (*Value, int) {
 			return p.fail(j, "unexpected end of line in literal "+lit), 0
 		}
 		if line[j] != lit[n] {
-			return p.fail(j, "invalid character "+charName(line[j])+" in literal "+lit), 0
+			return p.fail(j, "invalid character "+charAt(line, j)+" in literal "+lit), 0
 		}
 	}
 	v := p.newValue(k, i)
@@ -236,7 +280,7 @@ func (p *Parser) number(i int) int {
 			j++
 		}
 	default:
-		p.fail(j, "invalid character "+charName(c)+" in number, expected a digit")
+		p.fail(j, "invalid character "+charAt(line, j)+" in number, expected a digit")
 		return -1
 	}
 	if j < n && line[j] == '.' {
@@ -307,11 +351,11 @@ func (p *Parser) array(i int) (*Value, int) {
 		if line[j] == ']' {
 			break
 		}
-		return p.fail(j, "invalid character "+charName(line[j])+" after array element, expected ',' or ']'"), 0
+		return p.fail(j, "invalid character "+charAt(line, j)+" after array element, expected ',' or ']'"), 0
 	}
 	cnt := len(p.pstack) - mark
 	if cap(p.ptrs)-len(p.ptrs) < cnt {
-		p.ptrs = make([]*Value, 0, max(cnt, 2*cap(p.ptrs), 256))
+		p.ptrs = make([]*Value, 0, max(cnt, 2*cap(p.ptrs), p.minSlab(256)))
 	}
 	s := len(p.ptrs)
 	p.ptrs = append(p.ptrs, p.pstack[mark:]...)
@@ -342,7 +386,7 @@ func (p *Parser) object(i int) (*Value, int) {
 			if line[j] == '}' {
 				return p.fail(j, "unexpected '}' after ',' in object, expected a string key (no trailing commas)"), 0
 			}
-			return p.fail(j, "invalid character "+charName(line[j])+" in object, expected a string key in double quotes"), 0
+			return p.fail(j, "invalid character "+charAt(line, j)+" in object, expected a string key in double quotes"), 0
 		}
 		key, _, k := p.str(j)
 		if k < 0 {
@@ -354,7 +398,7 @@ func (p *Parser) object(i int) (*Value, int) {
 			return p.fail(n, "unexpected end of line inside object, expected ':' after the key"), 0
 		}
 		if line[j] != ':' {
-			return p.fail(j, "invalid character "+charName(line[j])+" after object key, expected ':'"), 0
+			return p.fail(j, "invalid character "+charAt(line, j)+" after object key, expected ':'"), 0
 		}
 		j = skipWS(line, j+1)
 		e, k := p.value(j)
@@ -373,11 +417,11 @@ func (p *Parser) object(i int) (*Value, int) {
 		if line[j] == '}' {
 			break
 		}
-		return p.fail(j, "invalid character "+charName(line[j])+" after object member, expected ',' or '}'"), 0
+		return p.fail(j, "invalid character "+charAt(line, j)+" after object member, expected ',' or '}'"), 0
 	}
 	cnt := len(p.mstack) - mark
 	if cap(p.mems)-len(p.mems) < cnt {
-		p.mems = make([]Member, 0, max(cnt, 2*cap(p.mems), 128))
+		p.mems = make([]Member, 0, max(cnt, 2*cap(p.mems), p.minSlab(128)))
 	}
 	s := len(p.mems)
 	p.mems = append(p.mems, p.mstack[mark:]...)
@@ -463,7 +507,16 @@ func (p *Parser) str(i int) (string, bool, int) {
 }
 
 func (p *Parser) failControl(j int, c byte) {
-	p.fail(j, fmt.Sprintf("raw control character U+%04X in string (escape it, e.g. as \\u%04x)", c, c))
+	esc := fmt.Sprintf("\\u%04x", c)
+	switch c {
+	case '\n':
+		esc = "\\n"
+	case '\t':
+		esc = "\\t"
+	case '\r':
+		esc = "\\r"
+	}
+	p.fail(j, fmt.Sprintf("raw control character U+%04X in string (write it as %s)", c, esc))
 }
 
 // validRune checks the non-ASCII UTF-8 sequence at b[i] and returns the index
@@ -481,17 +534,26 @@ func validRune(b []byte, i int) int {
 	}
 }
 
-// strEscaped continues str from the first backslash at line[j], decoding into
-// p.buf in place (a decoded string is never longer than its escaped form).
+// strEscaped continues str from the first backslash at line[j], decoding
+// into the p.esc slab (a decoded string is never longer than its escaped form,
+// so the rest of the line bounds it).
 func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 	line := p.line
-	buf := p.buf
 	n := len(line)
-	w := j
+	if need := n - start + 8; cap(p.esc)-len(p.esc) < need {
+		if p.oneShot {
+			p.esc = make([]byte, 0, need)
+		} else {
+			p.esc = make([]byte, 0, max(escChunk, need))
+		}
+	}
+	buf := p.esc[:cap(p.esc)]
+	w0 := len(p.esc)
+	w := w0 + copy(buf[w0:], line[start:j])
 	lone := false
 	for {
-		// Copy plain bytes a word at a time. The word holding the closing
-		// quote may spill up to 8 bytes past it into buf; fixed on return.
+		// Copy plain bytes a word at a time; a word may spill past the end of
+		// the string into the unused part of the slab.
 		for j+8 <= n {
 			x := binary.LittleEndian.Uint64(line[j:])
 			binary.LittleEndian.PutUint64(buf[w:], x)
@@ -519,8 +581,11 @@ func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 		c := line[j]
 		switch {
 		case c == '"':
-			copy(buf[j:min(n, j+9)], line[j:]) // undo the spill past the quote
-			return p.alias(start, w), lone, j + 1
+			p.esc = buf[:w]
+			if w == w0 {
+				return "", lone, j + 1
+			}
+			return unsafe.String(&buf[w0], w-w0), lone, j + 1
 		case c < 0x20:
 			p.failControl(j, c)
 			return "", false, -1
@@ -579,7 +644,7 @@ func (p *Parser) strEscaped(start, j int) (string, bool, int) {
 			if e >= 0x20 && e < 0x7f {
 				p.fail(j, fmt.Sprintf("invalid escape '\\%c' in string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", e))
 			} else {
-				p.fail(j, "invalid escape in string: "+charName(e)+" after '\\'")
+				p.fail(j, "invalid escape in string: "+charAt(line, j+1)+" after '\\'")
 			}
 			return "", false, -1
 		}
@@ -610,16 +675,33 @@ func hex4(b []byte, i int) (rune, bool) {
 	return r, true
 }
 
-// charName describes a byte for a message: 'x' when printable ASCII, else its code.
-func charName(c byte) string {
+// charAt describes the character at b[i] for a message: 'x' for printable
+// ASCII, else the character and its code point, with a hint for characters
+// that often stand in for JSON syntax. b is valid UTF-8 here (a line that is
+// not gets a UTF-8 error instead), but a bad byte is still described.
+func charAt(b []byte, i int) string {
+	c := b[i]
 	switch {
 	case c >= 0x20 && c < 0x7f:
 		return fmt.Sprintf("%q", rune(c))
 	case c < 0x80:
 		return fmt.Sprintf("U+%04X", c)
-	default:
+	}
+	r, size := utf8.DecodeRune(b[i:])
+	if r == utf8.RuneError && size <= 1 {
 		return fmt.Sprintf("byte 0x%02X", c)
 	}
+	hint := ""
+	switch r {
+	case '\u201C', '\u201D', '\u201E', '\u00AB', '\u00BB':
+		hint = "; JSON strings use straight double quotes"
+	case '\uFEFF':
+		return "U+FEFF (a byte-order mark, allowed only at the start of the file)"
+	case '\u00A0', '\u2028', '\u2029', '\u3000':
+		hint = ", not JSON whitespace"
+	}
+	name := fmt.Sprintf("%q (U+%04X%s)", r, r, hint)
+	return name
 }
 
 // firstInvalidUTF8 finds the first invalid UTF-8 sequence in b and says what is wrong with it.

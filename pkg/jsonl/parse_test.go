@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ftprep/ftprep/pkg/testenv"
 )
@@ -62,8 +64,8 @@ func TestParseRejects(t *testing.T) {
 	}{
 		{"empty line", ``, 0, false, "empty line"},
 		{"only whitespace", "  \t", 3, false, "only whitespace"},
-		{"raw control char", `{"a":"x` + "\x01" + `"}`, 7, false, "raw control character U+0001"},
-		{"raw tab", "[\"a\tb\"]", 3, false, "raw control character U+0009"},
+		{"raw control char", `{"a":"x` + "\x01" + `"}`, 7, false, `raw control character U+0001 in string (write it as \u0001)`},
+		{"raw tab", "[\"a\tb\"]", 3, false, `raw control character U+0009 in string (write it as \t)`},
 		{"raw newline after escape", `["\n` + "\n" + `"]`, 4, false, "raw control character U+000A"},
 		{"invalid escape", `{"a":"x\qy"}`, 7, false, `invalid escape '\q' in string`},
 		{"invalid escape after escape", `["\n\x"]`, 4, false, `invalid escape '\x'`},
@@ -104,7 +106,11 @@ func TestParseRejects(t *testing.T) {
 		{"capital literal", `True`, 0, false, "expected a JSON value"},
 		{"close bracket", `]`, 0, false, "expected a JSON value"},
 		{"nested too deep", strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), MaxDepth, false, "nesting deeper than 10000"},
-		{"BOM inside line", "\uFEFF{}", 0, false, "invalid character byte 0xEF"},
+		{"BOM inside line", "\uFEFF{}", 0, false, "invalid character U+FEFF (a byte-order mark"},
+		{"smart quotes", `{“role”: "user"}`, 1, false, `invalid character '“' (U+201C; JSON strings use straight double quotes) in object`},
+		{"no-break space", "[1,\u00a02]", 3, false, `invalid character '\u00a0' (U+00A0, not JSON whitespace), expected a JSON value`},
+		{"control char outside string", "[\x01]", 1, false, "invalid character U+0001, expected a JSON value"},
+		{"non-ASCII after value", `{"a":1}é`, 7, false, "trailing data after the JSON value: 'é' (U+00E9)"},
 		// UTF-8: the offset is the first byte of the first bad sequence, wherever it is.
 		{"bad byte in string", "{\"a\":\"x\xffy\"}", 7, true, "byte 0xFF never appears"},
 		{"bad byte outside string", "{\"a\":1}\xff", 7, true, "invalid UTF-8"},
@@ -121,9 +127,10 @@ func TestParseRejects(t *testing.T) {
 		{"bad utf8 in escaped string", "[\"\\n\xc3(\"]", 4, true, "lead byte 0xC3"},
 	}
 	var p Parser
+	pa := Parser{AliasLine: true}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, parse := range []func([]byte) (*Value, *SyntaxError){Parse, p.Parse} {
+			for _, parse := range []func([]byte) (*Value, *SyntaxError){Parse, p.Parse, pa.Parse} {
 				v, err := parse([]byte(tt.in))
 				if err == nil {
 					t.Fatalf("Parse(%q) = %v, want an error", tt.in, toAny(v))
@@ -157,7 +164,7 @@ func TestParseAccepts(t *testing.T) {
 		strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth),
 		"\"\x7f\"",
 	}
-	var p Parser
+	p := Parser{AliasLine: true}
 	for _, in := range tests {
 		v, err := p.Parse([]byte(in))
 		if err != nil {
@@ -288,6 +295,44 @@ func TestParseAllocs(t *testing.T) {
 	if allocs > 1 { // the line's private copy
 		t.Errorf("Parser.Parse allocates %.1f times per line, want at most 1", allocs)
 	}
+	pa := Parser{AliasLine: true}
+	pa.Parse(line)
+	allocs = testing.AllocsPerRun(100, func() {
+		if _, err := pa.Parse(line); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0.05 { // only a new slab for escaped strings now and then
+		t.Errorf("Parser{AliasLine: true}.Parse allocates %.2f times per line, want 0", allocs)
+	}
+}
+
+// With AliasLine, strings without escapes point into the line; escaped ones
+// never do, and survive later lines.
+func TestParseAliasLine(t *testing.T) {
+	line := []byte(`{"plain":"abc","esc":"a\tb","n":12}`)
+	p := Parser{AliasLine: true}
+	v, err := p.Parse(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inLine := func(s string) bool {
+		d := unsafe.StringData(s)
+		return uintptr(unsafe.Pointer(d)) >= uintptr(unsafe.Pointer(&line[0])) &&
+			uintptr(unsafe.Pointer(d)) < uintptr(unsafe.Pointer(&line[0]))+uintptr(len(line))
+	}
+	plain, esc, num := v.Get("plain").Str, v.Get("esc").Str, v.Get("n").Num
+	if !inLine(plain) || !inLine(num) || inLine(esc) || !inLine(v.Members[0].Key) {
+		t.Errorf("aliasing: plain %v num %v esc %v key %v", inLine(plain), inLine(num), inLine(esc), inLine(v.Members[0].Key))
+	}
+	for range 10000 { // fill and replace the escape slab
+		if _, err := p.Parse([]byte(`["x\ny\u00e9zzzzzzzzzzzzzzzzzzzzzzzzzz"]`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if plain != "abc" || esc != "a\tb" || num != "12" {
+		t.Errorf("strings changed: %q %q %q", plain, esc, num)
+	}
 }
 
 // A huge nesting depth is an error, not a stack overflow, and a long flat
@@ -314,22 +359,26 @@ func TestParseRealData(t *testing.T) {
 	// other line of every file must parse.
 	wantRejected := map[string][]int{"49595-HW1__biden.jsonl": {1, 2, 38, 52, 58}} // "//" comment lines
 	rejected := map[string][]int{}
-	var p Parser
+	p := Parser{AliasLine: true} // as validate reads: NextBatch + AliasLine
 	for _, f := range files {
 		fh, err := os.Open(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := NewReader(fh)
-		n := 0
+		var lines []Line
 		for {
-			l, err := r.Next()
+			b, err := r.NextBatch(100, 64<<10)
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
+			lines = append(lines, b...)
+		}
+		n := 0
+		for _, l := range lines {
 			if len(bytes.TrimSpace(l.Data)) == 0 {
 				continue // blank lines are validate's business
 			}
@@ -395,8 +444,13 @@ func fuzzSeeds(f *testing.F) {
 func FuzzParse(f *testing.F) {
 	fuzzSeeds(f)
 	var p Parser
+	pa := Parser{AliasLine: true}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		v, err := p.Parse(b)
+		va, erra := pa.Parse(b)
+		if !reflect.DeepEqual(err, erra) || (err == nil && !reflect.DeepEqual(toAny(v), toAny(va))) {
+			t.Fatalf("Parse(%q): AliasLine changes the result: %v vs %v", b, err, erra)
+		}
 		want := json.Valid(b) && utf8.Valid(b)
 		if (err == nil) != want {
 			t.Fatalf("Parse(%q): err=%v, encoding/json and utf8 say valid=%v", b, err, want)
@@ -440,11 +494,39 @@ func FuzzCanonical(f *testing.F) {
 		if c2 := Canonical(nil, v2); !bytes.Equal(c, c2) {
 			t.Fatalf("not idempotent: %q then %q", c, c2)
 		}
+		// Compact keeps the member order: it parses back to the same tree.
+		k := Compact(nil, v)
+		vk, err := Parse(k)
+		if err != nil || !sameTree(v, vk) {
+			t.Fatalf("compact form %q of %q does not parse back to the same tree: %v", k, b, err)
+		}
+		if !bytes.Equal(Canonical(nil, vk), c) {
+			t.Fatalf("canonical form of the compact form %q differs", k)
+		}
 		reverseMembers(v)
 		if c3 := Canonical(nil, v); !bytes.Equal(c, c3) && !hasDuplicateKeys(v) {
 			t.Fatalf("key order changes the canonical form: %q vs %q", c, c3)
 		}
 	})
+}
+
+// sameTree compares two trees by kind, content and member order (not offsets).
+func sameTree(a, b *Value) bool {
+	if a.Kind != b.Kind || a.Bool != b.Bool || a.Num != b.Num || a.Str != b.Str ||
+		len(a.Elems) != len(b.Elems) || len(a.Members) != len(b.Members) {
+		return false
+	}
+	for i := range a.Elems {
+		if !sameTree(a.Elems[i], b.Elems[i]) {
+			return false
+		}
+	}
+	for i := range a.Members {
+		if a.Members[i].Key != b.Members[i].Key || !sameTree(a.Members[i].Value, b.Members[i].Value) {
+			return false
+		}
+	}
+	return true
 }
 
 func reverseMembers(v *Value) {
@@ -501,11 +583,89 @@ func TestCanonical(t *testing.T) {
 	}
 }
 
+func TestParseString(t *testing.T) {
+	var p Parser
+	args := `{"city": "Paris", "days": [1, 2], "note": "a\nb"}`
+	v, err := p.ParseString(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := toAny(v); !reflect.DeepEqual(got, stdDecode(t, []byte(args))) {
+		t.Errorf("ParseString = %#v", got)
+	}
+	if p.AliasLine {
+		t.Error("ParseString changed AliasLine")
+	}
+	if _, err := p.ParseString(`{"city": "Paris"`); err == nil || err.Offset != 16 {
+		t.Errorf("truncated arguments: %v", err)
+	}
+	if _, err := p.ParseString(""); err == nil {
+		t.Error("empty string parsed")
+	}
+}
+
+func TestCompact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{` { "role" : "user" , "content" : [ {"type":"text","text":"a\u0041\n"} ] , "role":1} `,
+			`{"role":"user","content":[{"type":"text","text":"aA\n"}],"role":1}`},
+		{`[ 1.50 , -0 , 1E+2 ]`, `[1.50,-0,1E+2]`},
+		{`"\ud800\u00e9"`, "\"\uFFFDé\""},
+	}
+	for _, tt := range tests {
+		v, err := Parse([]byte(tt.in))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if got := string(Compact(nil, v)); got != tt.want {
+			t.Errorf("Compact(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestPointer(t *testing.T) {
 	if got := Pointer(PointerIndex("/messages", 2), "a/b~c"); got != "/messages/2/a~1b~0c" {
 		t.Errorf("got %q", got)
 	}
 	if got := Pointer("", ""); got != "/" {
 		t.Errorf("empty key: %q", got)
+	}
+}
+
+// Strings from earlier lines stay intact while a Parser fills and replaces its
+// escape slab (strings of every length, escapes at every position, lines
+// reused by the caller).
+func TestParserStringsSurvive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"a", "é", "\\n", "\\\"", "\\u00e9", "\\ud83d\\ude00", "\\ud800", "xyzxyzxy", "\\t\\t", "世"}
+	for _, alias := range []bool{false, true} {
+		p := Parser{AliasLine: alias}
+		type kept struct{ got, want string }
+		var all []kept
+		buf := make([]byte, 0, 4096)
+		for range 3000 {
+			var raw strings.Builder
+			for range rng.IntN(60) {
+				raw.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			line := append([]byte(nil), `["`+raw.String()+`",{"k`+raw.String()+`":"v"}]`...)
+			if !alias { // the caller reuses one buffer
+				buf = append(buf[:0], line...)
+				line = buf
+			}
+			v, err := p.Parse(line)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			var want []any
+			if err := json.Unmarshal(line, &want); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, kept{v.Elems[0].Str, want[0].(string)}, kept{v.Elems[1].Members[0].Key, "k" + want[0].(string)})
+		}
+		for i, k := range all {
+			if k.got != k.want {
+				t.Fatalf("AliasLine=%v: string %d is %q, want %q", alias, i, k.got, k.want)
+			}
+		}
 	}
 }

@@ -29,7 +29,7 @@ type Reader struct {
 	err    error // sticky: the reader's error, io.EOF at the end
 	bom    bool
 	primed bool
-	shared bool // buf[:r] was handed out by NextBatch: never write below w
+	shared bool // lines handed out by NextBatch point into buf: never write below w
 }
 
 const (
@@ -159,28 +159,26 @@ func (r *Reader) Next() (Line, error) {
 
 // NextBatch returns up to maxLines lines holding about maxBytes bytes of
 // input (at least one line, however long), or nil and io.EOF at the end. The
-// lines' Data share one fresh buffer that the Reader never touches again, so
-// a batch can be handed to another goroutine. maxLines <= 0 means no line
-// limit; maxBytes <= 0 means 1 MiB.
+// lines' Data are in buffers the Reader never writes again, so a batch can be
+// handed to another goroutine; each buffer is filled once, and only a line
+// cut by the end of a buffer is copied. maxLines <= 0 means no line limit;
+// maxBytes <= 0 means 1 MiB.
 func (r *Reader) NextBatch(maxLines, maxBytes int) ([]Line, error) {
 	if maxBytes <= 0 {
 		maxBytes = batchSize
 	}
 	r.prime()
-	size := max(maxBytes, 4096)
-	if unread := r.w - r.r; unread > size/2 {
-		size = 2 * unread
-	}
-	// The batch's buffer: the carried-over part of a line, then fresh reads.
-	r.move(size)
+	// From here on, lines handed out point into buf: never write below w.
 	r.shared = true
 	var lines []Line
-	scanned := 0
+	size, scanned := 0, 0
 	for {
 		if i := bytes.IndexByte(r.buf[r.r+scanned:r.w], '\n'); i >= 0 {
+			start := r.r
 			lines = append(lines, r.cut(r.r+scanned+i, true))
+			size += r.r - start
 			scanned = 0
-			if len(lines) == maxLines || r.r >= maxBytes {
+			if len(lines) == maxLines || size >= maxBytes {
 				break
 			}
 			continue
@@ -193,13 +191,13 @@ func (r *Reader) NextBatch(maxLines, maxBytes int) ([]Line, error) {
 			break
 		}
 		if r.w == len(r.buf) {
-			if len(lines) > 0 {
-				break // the partial line moves to the next batch
+			// A new buffer for the rest of the input: the partial line
+			// (grown when it fills more than half of it), then fresh reads.
+			n := max(maxBytes, 4096)
+			if unread := r.w - r.r; unread > n/2 {
+				n = 2 * unread
 			}
-			// One line longer than the buffer: nothing of this buffer has
-			// been handed out yet, so it can be replaced.
-			r.shared = false
-			r.move(2 * len(r.buf))
+			r.move(n)
 			r.shared = true
 		}
 		r.read()

@@ -1,9 +1,14 @@
 package jsonl
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 )
@@ -290,5 +295,123 @@ func TestReaderShrinks(t *testing.T) {
 	}
 	if len(r.buf) > maxShrink {
 		t.Errorf("buffer still %d bytes", len(r.buf))
+	}
+}
+
+// FuzzReader: Next and NextBatch (any limits, any read sizes) split the input
+// exactly as splitting on "\n" does, with the documented CR, NoEOL, BOM and
+// Offset rules.
+func FuzzReader(f *testing.F) {
+	for _, s := range []string{"", "\uFEFF", "\uFEFFa\r\nb", "a\n\nb\n", "\r\n\r", "\xEF\xBB\n"} {
+		f.Add([]byte(s), uint8(0), uint16(0), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, maxLines uint8, maxBytes uint16, chunk uint8) {
+		want, bom := referenceSplit(in)
+		src := func() io.Reader {
+			if chunk == 0 {
+				return bytes.NewReader(in)
+			}
+			return &chunkReader{b: in, n: int(chunk)}
+		}
+		next, err := readAllNext(t, NewReader(src()))
+		if err != io.EOF {
+			t.Fatal(err)
+		}
+		r := NewReader(src())
+		batched, err := readAllBatches(t, r, int(maxLines), int(maxBytes))
+		if err != io.EOF {
+			t.Fatal(err)
+		}
+		if r.BOM() != bom || r.Offset() != int64(len(in)) {
+			t.Fatalf("BOM %v Offset %d, want %v %d", r.BOM(), r.Offset(), bom, len(in))
+		}
+		for _, got := range [][]Line{next, batched} {
+			if len(got) != len(want) {
+				t.Fatalf("%d lines, want %d", len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if g.Number != w.Number || g.Offset != w.Offset || !bytes.Equal(g.Data, w.Data) || g.CR != w.CR || g.NoEOL != w.NoEOL {
+					t.Fatalf("line %d: %+v, want %+v", i+1, g, w)
+				}
+			}
+		}
+	})
+}
+
+func referenceSplit(in []byte) ([]Line, bool) {
+	var off int64
+	bom := bytes.HasPrefix(in, []byte("\uFEFF"))
+	if bom {
+		in, off = in[3:], 3
+	}
+	var out []Line
+	for n := 1; len(in) > 0; n++ {
+		l := Line{Number: n, Offset: off}
+		i := bytes.IndexByte(in, '\n')
+		if i < 0 {
+			l.Data, l.NoEOL = in, true
+			out = append(out, l)
+			break
+		}
+		l.Data = in[:i]
+		if d, ok := bytes.CutSuffix(l.Data, []byte("\r")); ok {
+			l.Data, l.CR = d, true
+		}
+		out = append(out, l)
+		in, off = in[i+1:], off+int64(i+1)
+	}
+	return out, bom
+}
+
+type chunkReader struct {
+	b []byte
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.b) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(p[:min(len(p), c.n)], c.b)
+	c.b = c.b[k:]
+	return k, nil
+}
+
+// Workers parse batches while the reader reads on: under -race this fails if
+// the reader writes memory a handed-out line uses.
+func TestNextBatchConcurrent(t *testing.T) {
+	var in strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&in, `{"n":%d,"s":"%s"}`+"\n", i, strings.Repeat("x", i%97))
+	}
+	r := NewReader(iotest.HalfReader(strings.NewReader(in.String())))
+	batches := make(chan []Line, 4)
+	var wg sync.WaitGroup
+	var bad atomic.Int64
+	for range 3 {
+		wg.Go(func() {
+			p := Parser{AliasLine: true}
+			for b := range batches {
+				for _, l := range b {
+					v, err := p.Parse(l.Data)
+					if err != nil || v.Get("n").Num != strconv.Itoa(l.Number-1) || len(v.Get("s").Str) != (l.Number-1)%97 {
+						bad.Add(1)
+					}
+				}
+			}
+		})
+	}
+	for {
+		b, err := r.NextBatch(7, 2048) // small batches: lines often span buffers
+		if err != nil {
+			break
+		}
+		batches <- b
+	}
+	close(batches)
+	wg.Wait()
+	if bad.Load() != 0 {
+		t.Fatalf("%d lines parsed wrong", bad.Load())
 	}
 }

@@ -1,6 +1,15 @@
 // Package jsonl reads JSON Lines of any length and parses each line strictly
 // (RFC 8259 and UTF-8), keeping the byte offset of every value so findings can
 // point at a column and an RFC 6901 pointer.
+//
+//   - Reader splits an input into Lines (Next, or NextBatch for batches that
+//     can go to worker goroutines), with no line length limit.
+//   - Parse and Parser.Parse turn a line into a Value tree or a SyntaxError
+//     with the exact byte offset; a Parser per worker reuses its memory.
+//   - Canonical writes a key-order- and whitespace-independent form of a
+//     Value, for finding duplicate examples; Compact writes a Value back as
+//     compact JSON in input order; AppendString quotes a string.
+//   - Pointer, PointerIndex and PointerToken build RFC 6901 pointers.
 package jsonl
 
 import (
@@ -28,10 +37,11 @@ func (k Kind) String() string { return kindNames[k] }
 
 // Value is one parsed JSON value with its position in the line.
 //
-// Strings (Str, Num, Member.Key) produced by Parse and Parser.Parse share one
-// private, never-modified copy of the line: they stay valid forever, but
-// keeping any of them keeps that copy alive (use strings.Clone to keep a small
-// piece of a huge line).
+// The strings of a parsed tree (Str, Num, Member.Key) point into memory that
+// is never modified: a private copy of the line (or, with Parser.AliasLine,
+// the line itself) and, for strings with escapes, a shared slab of decoded
+// text. They stay valid forever, but keeping one keeps that memory alive: use
+// strings.Clone to keep a small piece of a huge line.
 type Value struct {
 	Kind Kind
 	Bool bool // Kind == Bool

@@ -51,14 +51,15 @@ func Plot(w io.Writer, rows []Row, format string, o PlotOptions) error {
 	if o.Height <= 0 {
 		o.Height = 800
 	}
-	loss, err := panel(rows, "loss", o.Title,
+	maxPts := 2 * o.Width
+	loss, err := panel(rows, maxPts, "loss", o.Title,
 		series{"train", func(r Row) float64 { return r.TrainLoss }, trainColor, false},
 		series{"validation", func(r Row) float64 { return r.ValidLoss }, validColor, false},
 		series{"full validation", func(r Row) float64 { return r.FullValidLoss }, fullColor, true})
 	if err != nil {
 		return err
 	}
-	acc, err := panel(rows, "token accuracy", "",
+	acc, err := panel(rows, maxPts, "token accuracy", "",
 		series{"train", func(r Row) float64 { return r.TrainAcc }, trainColor, false},
 		series{"validation", func(r Row) float64 { return r.ValidAcc }, validColor, false},
 		series{"full validation", func(r Row) float64 { return r.FullValidAcc }, fullColor, true})
@@ -98,7 +99,7 @@ type series struct {
 	points bool // sparse series (one value per evaluation): draw markers too
 }
 
-func panel(rows []Row, ylabel, title string, ss ...series) (*plot.Plot, error) {
+func panel(rows []Row, maxPts int, ylabel, title string, ss ...series) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "step"
@@ -115,6 +116,7 @@ func panel(rows []Row, ylabel, title string, ss ...series) (*plot.Plot, error) {
 		if len(xys) == 0 {
 			continue
 		}
+		xys = decimate(xys, maxPts)
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return nil, err
@@ -134,6 +136,34 @@ func panel(rows []Row, ylabel, title string, ss ...series) (*plot.Plot, error) {
 		}
 	}
 	return p, nil
+}
+
+// decimate keeps at most limit points of a line: in each of limit/2 buckets
+// of consecutive points, the lowest and the highest in step order, so spikes
+// survive while a 10,000-step run is not drawn point by point into 1,000 pixels.
+func decimate(xys plotter.XYs, limit int) plotter.XYs {
+	if limit < 4 || len(xys) <= limit {
+		return xys
+	}
+	buckets := limit / 2
+	out := make(plotter.XYs, 0, limit+1)
+	for b := 0; b < buckets; b++ {
+		from, to := b*len(xys)/buckets, (b+1)*len(xys)/buckets
+		lo, hi := from, from
+		for i := from; i < to; i++ {
+			if xys[i].Y < xys[lo].Y {
+				lo = i
+			}
+			if xys[i].Y > xys[hi].Y {
+				hi = i
+			}
+		}
+		out = append(out, xys[min(lo, hi)])
+		if lo != hi {
+			out = append(out, xys[max(lo, hi)])
+		}
+	}
+	return out
 }
 
 // sparks are the eight block heights of a terminal sparkline.

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/plotter"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -198,5 +200,32 @@ func TestSparkline(t *testing.T) {
 	}
 	if got := Sparkline([]float64{0, 0, 7, 7}, 2, 0, 7); got != "▁█" {
 		t.Errorf("buckets: got %q", got)
+	}
+}
+
+func TestDecimateKeepsExtremes(t *testing.T) {
+	var xys plotter.XYs
+	for i := 0; i < 10000; i++ {
+		xys = append(xys, plotter.XY{X: float64(i), Y: float64(i % 7)})
+	}
+	xys[5003].Y = 100 // a spike
+	got := decimate(xys, 200)
+	if len(got) > 200 || len(got) < 100 {
+		t.Fatalf("%d points", len(got))
+	}
+	spike := false
+	for i, p := range got {
+		if i > 0 && p.X <= got[i-1].X {
+			t.Fatalf("points out of step order at %d", i)
+		}
+		if p.Y == 100 {
+			spike = true
+		}
+	}
+	if !spike {
+		t.Error("the spike was dropped")
+	}
+	if short := decimate(xys[:50], 200); len(short) != 50 {
+		t.Errorf("short line changed: %d points", len(short))
 	}
 }

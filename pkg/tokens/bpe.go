@@ -18,7 +18,7 @@ func (v *vocab) bpeCount(piece string) int {
 		start[i] = int32(i)
 		rank[i] = noRank
 		if i+2 <= len(piece) {
-			rank[i] = v.rank(piece[i : i+2])
+			rank[i] = v.pairRank(piece[i:])
 		}
 	}
 	for {
@@ -100,7 +100,7 @@ func (v *vocab) bpeCountHeap(piece string) int {
 		next[i], prev[i] = int32(i+1), int32(i-1)
 		rank[i] = noRank
 		if i+2 <= n {
-			rank[i] = v.rank(piece[i : i+2])
+			rank[i] = v.pairRank(piece[i:])
 			if rank[i] != noRank {
 				h.push(uint64(rank[i])<<32 | uint64(i))
 			}

@@ -54,8 +54,13 @@ func TestBPEPathsAgree(t *testing.T) {
 		v := enc.vocab
 		var pieces []string
 		long := 0
-		for _, c := range readGolden(t, name) {
-			for _, p := range split(enc.next, c.S) {
+		cases := readGolden(t, name)
+		every := 1
+		if raceEnabled {
+			every = 4
+		}
+		for k := 0; k < len(cases); k += every {
+			for _, p := range split(enc.next, cases[k].S) {
 				if len(p) > smallPiece && v.rank(p) == noRank {
 					pieces = append(pieces, p)
 					long++
@@ -71,7 +76,7 @@ func TestBPEPathsAgree(t *testing.T) {
 			}
 			pieces = append(pieces, b.String())
 		}
-		if long < 20 {
+		if long < 20/every {
 			t.Errorf("%s: goldens have only %d pieces longer than %d bytes; the heap path is barely covered", name, long, smallPiece)
 		}
 		step := 1

@@ -15,6 +15,7 @@ func TestConcurrentCount(t *testing.T) {
 	}
 	e := *base
 	e.cache = newPieceCache(16)
+	e.long = newLongCache(8)
 	cases := readGolden(t, "o200k_base")
 	n := 4000
 	if raceEnabled {

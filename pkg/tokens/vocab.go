@@ -16,6 +16,7 @@ import (
 // A slot holds a key of up to 8 bytes inline (one memory access per lookup);
 // longer keys are stored as their hash and checked against a byte arena.
 type vocab struct {
+	pair  []uint32 // rank of every two-byte string, indexed by b0<<8|b1 (256 KiB, cache-friendly)
 	arena []byte
 	slots []vocabSlot
 	mask  uint64
@@ -75,8 +76,15 @@ func loadVocab(name string) (*vocab, error) {
 			}
 		}
 	}
+	v.pair = make([]uint32, 1<<16)
+	for i := range v.pair {
+		v.pair[i] = v.rank(string([]byte{byte(i >> 8), byte(i)}))
+	}
 	return v, nil
 }
+
+// pairRank returns the rank of the two bytes at s[0:2].
+func (v *vocab) pairRank(s string) uint32 { return v.pair[int(s[0])<<8|int(s[1])] }
 
 // slotKey returns the slot key and the table hash of s.
 func slotKey(s string) (key, h uint64) {

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -31,7 +32,12 @@ func main() {
 	npmScript := flag.String("npm-script", "", "benchmarks/tokens/npm-count.mjs; empty skips npm tiktoken")
 	header := flag.Bool("header", false, "print the table header first")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the ftprep passes")
+	stream := flag.Bool("stream", false, "count the corpus streamed from disk with ftprep only, and print MB/CPU-s and peak RSS (counting alone)")
 	flag.Parse()
+	if *stream {
+		streamCount(*corpus, *encs, *chunk)
+		return
+	}
 	data, err := os.ReadFile(*corpus)
 	if err != nil {
 		fatal(err)
@@ -126,6 +132,46 @@ func main() {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		fmt.Fprintf(os.Stderr, "bench %s: peak RSS %d MiB (corpus in memory, both vocabularies, tiktoken-go too)\n", *label, ru.Maxrss>>10)
+	}
+}
+
+// streamCount reads the corpus in chunks of about n bytes ending at a newline
+// and counts them, holding nothing else in memory.
+func streamCount(path, encs string, n int) {
+	for _, name := range strings.Split(encs, ",") {
+		enc, err := tokens.Get(name)
+		if err != nil {
+			fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			fatal(err)
+		}
+		r := bufio.NewReaderSize(f, 1<<20)
+		var buf []byte
+		total, size := 0, 0
+		c0 := cpuTime()
+		for {
+			line, err := r.ReadSlice('\n')
+			buf = append(buf, line...)
+			if len(buf) >= n || (err != nil && len(buf) > 0) {
+				total += enc.CountBytes(buf)
+				size += len(buf)
+				buf = buf[:0]
+			}
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err != nil {
+				break
+			}
+		}
+		f.Close()
+		fmt.Printf("%s: %d tokens in %.1f MiB, %.1f MB/CPU-s cold (reading included)\n", name, total, float64(size)/(1<<20), mbps(size, cpuTime()-c0))
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		fmt.Printf("peak RSS %d MiB (counting alone, streamed, %s)\n", ru.Maxrss>>10, encs)
 	}
 }
 
