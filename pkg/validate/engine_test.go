@@ -569,3 +569,34 @@ func TestExcerpt(t *testing.T) {
 		t.Errorf("syntax finding excerpt: %+v", fs)
 	}
 }
+
+// TestImageTokensEndToEnd: a data-URI image's header decides its tokens; a
+// URL counts 85 and is reported as unknown-size.
+func TestImageTokensEndToEnd(t *testing.T) {
+	// A PNG signature and IHDR for 1024×1024 is all the header reader needs.
+	hdr := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x04\x00\x00\x00\x04\x00\x08\x02\x00\x00\x00\x00\x00\x00\x00")
+	uri := "data:image/png;base64," + base64.StdEncoding.EncodeToString(hdr)
+	line := func(url, detail string) string {
+		return `{"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "` + url + `", "detail": "` + detail + `"}}]}, {"role": "assistant", "content": "ok"}]}`
+	}
+	k, err := NewChecker(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(l string) int {
+		fs, ln := k.Check(1, []byte(l))
+		if len(fs) != 0 {
+			t.Fatalf("%v", fs)
+		}
+		return ln.Tokens
+	}
+	high, low := count(line(uri, "high")), count(line(uri, "low"))
+	if high-low != 765-85 {
+		t.Errorf("high %d - low %d = %d, want 680 (765 vs 85 tokens)", high, low, high-low)
+	}
+	in := strings.Join(append(okLines(9), line("https://example.com/a.png", "auto")), "\n")
+	res := run(t, in, Options{Target: TargetOpenAI})
+	if res.Tokens == nil || res.Tokens.ImagesUnknown != 1 {
+		t.Errorf("images of unknown size: %+v", res.Tokens)
+	}
+}
