@@ -38,8 +38,8 @@ type validateOptions struct {
 func checkFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "method", Value: "auto", Usage: "fine-tuning method: auto (chat or preference, by keys), sft, dpo or rft"},
-		&ucli.StringFlag{Name: "model", Usage: "base or fine-tuned model: sets the encoding, token limit and vision support (default: o200k_base, 65,536)"},
-		&ucli.IntFlag{Name: "epochs", Usage: "epochs for the billed-token estimate (default: the service's automatic choice, estimated)"},
+		&ucli.StringFlag{Name: "model", Usage: "base or fine-tuned model: sets the encoding, token limit and vision support", DefaultText: "none: o200k_base, 65,536-token limit"},
+		&ucli.IntFlag{Name: "epochs", Usage: "epochs for the billed-token estimate", DefaultText: "the service's automatic choice, estimated"},
 	}
 }
 
@@ -47,7 +47,7 @@ func (a *app) validateCommand() *ucli.Command {
 	flags := append(checkFlags(),
 		&ucli.StringFlag{Name: "target", Value: "azure", Usage: "service whose rules apply: azure or openai"},
 		&ucli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output: text, json, sarif or github (workflow annotations)"},
-		&ucli.IntFlag{Name: "max-findings", Usage: fmt.Sprintf("show at most N findings per rule per file; 0 = all (default %d for text, all otherwise); counts stay exact", textMaxFindings)},
+		&ucli.IntFlag{Name: "max-findings", Usage: "show at most N findings per rule per file, 0 = all; counts stay exact", DefaultText: fmt.Sprintf("%d for text, all otherwise", textMaxFindings)},
 		&ucli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
 		&ucli.BoolFlag{Name: "no-tokens", Usage: "skip token counting and statistics"},
 		&ucli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "text: findings only, no summary; never a progress bar"},
@@ -137,7 +137,23 @@ func (o *validateOptions) check() error {
 	return nil
 }
 
-// warnModel tells the user on stderr when --model is not in the catalogue.
+// modelUnknownRule is the engine's finding for a --model the catalogue lacks.
+const modelUnknownRule = "model-unknown"
+
+// reported reports whether any file of r has a finding of rule.
+func reported(r report.Result, rule string) bool {
+	for _, f := range r.Files {
+		for _, x := range f.Findings {
+			if x.Rule == rule {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// warnModel tells the user on stderr when --model is not in the catalogue
+// (validate does so only when the engine has not reported it as a finding).
 func (a *app) warnModel(name string) {
 	if name == "" {
 		return
@@ -196,7 +212,7 @@ func (a *app) validateOne(ctx context.Context, path string, vo validate.Options,
 		r, size = f, st.Size()
 	}
 	if progress && size >= progressMinBytes && isTerminal(a.err) {
-		bar := newProgressBar(a.err, path, size)
+		bar := newProgressBar(a.err, report.DisplayPath(path), size)
 		vo.Progress = bar.update
 		defer bar.done()
 	}
@@ -209,7 +225,6 @@ func (a *app) validateOne(ctx context.Context, path string, vo validate.Options,
 
 // runValidate validates every input, prints the report and decides the exit status.
 func (a *app) runValidate(ctx context.Context, o validateOptions) error {
-	a.warnModel(o.Model)
 	rules := report.NewRuleSet(ruleCatalog())
 	p, err := report.New(o.Format, report.PrinterOptions{
 		Color: o.Color == "always" || (o.Color == "auto" && useColor(a.out)),
@@ -222,6 +237,9 @@ func (a *app) runValidate(ctx context.Context, o validateOptions) error {
 	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, !o.Quiet)
 	if err != nil {
 		return err
+	}
+	if !reported(res, modelUnknownRule) {
+		a.warnModel(o.Model)
 	}
 	report.Process(&res, report.ProcessOptions{Target: o.Target, Rules: rules, MaxPerRule: o.MaxFindings})
 	if err := p.Print(a.out, res); err != nil {
@@ -340,9 +358,16 @@ func (a *app) runStats(ctx context.Context, o statsOptions) error {
 	}
 	report.Process(&res, report.ProcessOptions{})
 	for _, f := range res.Files {
-		if f.Errors > 0 {
-			fmt.Fprintf(a.err, "ftprep: note: %s has %s; the statistics cover the examples that could be counted (see `ftprep validate`)\n",
-				f.Path, pluralize(f.Errors, "error"))
+		// Whole-file errors (bom-missing, too-few-examples) do not affect counting; bad lines do.
+		bad := 0
+		for _, x := range f.Findings {
+			if x.Severity == report.Error && x.Line > 0 {
+				bad++
+			}
+		}
+		if bad > 0 {
+			fmt.Fprintf(a.err, "ftprep: note: %s has %s on its lines; the statistics cover the examples that could be counted (see `ftprep validate`)\n",
+				report.DisplayPath(f.Path), pluralize(bad, "error"))
 		}
 	}
 	if o.Format == "json" {

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ftprep/ftprep/pkg/report"
+	"github.com/ftprep/ftprep/pkg/validate"
 )
 
 // run runs ftprep in-process and returns its exit code, stdout and stderr.
@@ -127,9 +130,14 @@ func TestValidateStdin(t *testing.T) {
 	}
 }
 
-// badLines returns n lines of invalid JSON after ten clean examples.
+// badLines returns n different lines of invalid JSON after ten clean examples.
 func badLines(n int) string {
-	return cleanLines() + strings.Repeat("{oops}\n", n)
+	var b strings.Builder
+	b.WriteString(cleanLines())
+	for i := range n {
+		fmt.Fprintf(&b, "{oops %d}\n", i)
+	}
+	return b.String()
 }
 
 func TestValidateMaxFindings(t *testing.T) {
@@ -196,10 +204,6 @@ func TestValidateFormats(t *testing.T) {
 func TestValidateStrict(t *testing.T) {
 	// A blank line is a warning (blank-line): exit 0, or 1 with --strict.
 	p := writeFile(t, "blank.jsonl", cleanLines()+"\n")
-	_, out, _ := run(t, nil, "validate", "--target", "openai", "--format", "json", p)
-	if decode(t, out).Files[0].Counts["blank-line"] == 0 {
-		t.Skip("the validate engine on this branch does not report blank-line yet")
-	}
 	if code, _, _ := run(t, nil, "validate", "--target", "openai", p); code != ExitOK {
 		t.Errorf("warnings only: exit %d, want 0", code)
 	}
@@ -210,13 +214,17 @@ func TestValidateStrict(t *testing.T) {
 
 func TestValidateUnknownModel(t *testing.T) {
 	p := writeFile(t, "clean.jsonl", cleanLines())
-	code, _, errs := run(t, nil, "validate", "--target", "openai", "--model", "gpt-9", p)
-	if code != ExitOK || !strings.Contains(errs, `unknown model "gpt-9"`) {
-		t.Errorf("exit %d, stderr %q", code, errs)
+	// The engine reports the unknown model as a finding; the CLI then does not repeat it on stderr.
+	code, out, errs := run(t, nil, "validate", "--target", "openai", "--model", "gpt-9", "--format", "json", p)
+	if code != ExitOK || decode(t, out).Files[0].Counts[modelUnknownRule] != 1 || strings.Contains(errs, "unknown model") {
+		t.Errorf("exit %d, %s finding missing or repeated on stderr: %q", code, modelUnknownRule, errs)
 	}
-	_, _, errs = run(t, nil, "validate", "--target", "openai", "--model", "gpt-4.1-mini", p)
-	if strings.Contains(errs, "unknown model") {
+	_, out, errs = run(t, nil, "validate", "--target", "openai", "--model", "gpt-4.1-mini", "--format", "json", p)
+	if strings.Contains(errs, "unknown model") || decode(t, out).Files[0].Counts[modelUnknownRule] > 0 {
 		t.Errorf("known model warned about: %q", errs)
+	}
+	if _, _, errs := run(t, nil, "stats", "--model", "gpt-9", p); !strings.Contains(errs, `unknown model "gpt-9"`) {
+		t.Errorf("stats: no warning for an unknown model: %q", errs)
 	}
 }
 
@@ -286,6 +294,13 @@ func TestStats(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sr); err != nil || code != ExitOK || len(sr.Files) != 1 || sr.Files[0].Examples != 10 {
 		t.Errorf("stats json: exit %d %v %+v", code, err, sr)
 	}
+	if strings.Contains(errs, "note:") {
+		t.Errorf("note about errors for clean lines (a missing BOM does not affect counting): %q", errs)
+	}
+	bad := writeFile(t, "bad.jsonl", badLines(2))
+	if code, _, errs := run(t, nil, "stats", bad); code != ExitOK || !strings.Contains(errs, "has 2 errors on its lines") {
+		t.Errorf("stats on bad lines: exit %d, stderr %q", code, errs)
+	}
 	if code, _, _ := run(t, nil, "stats"); code != ExitUsage {
 		t.Errorf("stats without files: exit %d", code)
 	}
@@ -312,5 +327,160 @@ func TestProgressLine(t *testing.T) {
 	var b bytes.Buffer
 	if isTerminal(&b) {
 		t.Fatal("a buffer is a terminal")
+	}
+}
+
+// TestSampleDataset checks that the sample the README's demo validates is
+// clean: no errors, no warnings, under the default (azure) target.
+func TestSampleDataset(t *testing.T) {
+	train, valid := filepath.Join("..", "..", "testdata", "sample", "train.jsonl"), filepath.Join("..", "..", "testdata", "sample", "valid.jsonl")
+	code, out, errs := run(t, nil, "validate", "--format", "json", train, valid)
+	r := decode(t, out)
+	if code != ExitOK {
+		t.Errorf("exit %d, stderr %s", code, errs)
+	}
+	for _, f := range r.Files {
+		if len(f.Findings) != 0 {
+			t.Errorf("%s: findings %+v", f.Path, f.Findings)
+		}
+	}
+	if len(r.Files) != 2 || r.Files[0].Examples != 20 || r.Files[1].Examples != 10 {
+		t.Errorf("files %+v", r.Files)
+	}
+}
+
+func TestProgressBarThrottles(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgressBar(&b, "f", 100<<20)
+	p.update(10 << 20)
+	p.update(20 << 20) // within progressEvery of the first: not drawn
+	p.done()
+	want := "\r" + progressLine("f", 10<<20, 100<<20) + "\x1b[K" + "\r\x1b[K"
+	if b.String() != want {
+		t.Errorf("bar wrote %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	newProgressBar(&b, "f", 1).done()
+	if b.Len() != 0 {
+		t.Errorf("an undrawn bar cleared the line: %q", b.String())
+	}
+}
+
+// TestPreCommitHook checks the hook definition pre-commit reads from the repository root.
+func TestPreCommitHook(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", ".pre-commit-hooks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"- id: ftprep-validate\n", "  entry: ftprep validate\n", "  language: golang\n", `  files: \.jsonl$` + "\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf(".pre-commit-hooks.yaml lacks %q", want)
+		}
+	}
+}
+
+// TestValidateExcerptCaret runs the whole CLI on a syntax error: when the
+// engine reports a column, the text report shows the line and a caret under it.
+func TestValidateExcerptCaret(t *testing.T) {
+	p := writeFile(t, "caret.jsonl", cleanLines()+`{"messages": [{"role": "user", "content": "hi"} {"role": "assistant"}]}`+"\n")
+	_, out, _ := run(t, nil, "validate", "--target", "openai", "--format", "json", p)
+	r := decode(t, out)
+	var col int
+	for _, f := range r.Files[0].Findings {
+		if f.Rule == "json-invalid" && f.Line == 11 {
+			col = f.Column
+		}
+	}
+	if col == 0 {
+		t.Fatalf("no column for the json-invalid finding on line 11:\n%s", out)
+	}
+	_, out, _ = run(t, nil, "validate", "--target", "openai", p)
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, ":11:") && strings.Contains(l, "json-invalid") {
+			if i+2 >= len(lines) || !strings.HasPrefix(lines[i+1], "    ") || strings.TrimSpace(lines[i+2]) != "^" {
+				t.Fatalf("no excerpt and caret after the finding:\n%s", out)
+			}
+			// The excerpt is ASCII here: the caret sits under the offending "{".
+			excerpt, caret := []rune(lines[i+1]), strings.Index(lines[i+2], "^")
+			if caret >= len(excerpt) || excerpt[caret] != '{' {
+				t.Errorf("caret not under the '{' that breaks the line:\n%s\n%s", lines[i+1], lines[i+2])
+			}
+			return
+		}
+	}
+	t.Fatalf("no json-invalid finding on line 11:\n%s", out)
+}
+
+// TestRuleCatalogMatchesRegistry checks that `ftprep rules` shows the validate
+// registry as it is: every rule once, the levels and hints unchanged.
+func TestRuleCatalogMatchesRegistry(t *testing.T) {
+	reg := validate.Rules()
+	cat := report.NewRuleSet(ruleCatalog())
+	if len(cat) != len(reg) {
+		t.Fatalf("%d rules in the catalogue, %d in the registry", len(cat), len(reg))
+	}
+	for _, r := range reg {
+		c := cat[r.ID]
+		for target, sev := range map[string]report.Severity{"azure": r.Severity, "openai": r.SeverityOpenAI} {
+			want := sev.String()
+			if sev == validate.Off {
+				want = report.LevelOff
+			}
+			if got := c.Level(target); got != want {
+				t.Errorf("%s under %s: %q, want %q", r.ID, target, got, want)
+			}
+		}
+		if c.Hint != r.Hint || c.Doc != r.Doc {
+			t.Errorf("%s: hint/doc differ", r.ID)
+		}
+	}
+}
+
+// TestBrokenExample runs the documented example file through every format:
+// the same findings (by line and rule ID) whatever the format, and the
+// target decides whether a missing BOM is reported.
+func TestBrokenExample(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "report", "broken.jsonl")
+	want := []string{"0 bom-missing", "10 json-invalid", "11 weight-invalid", "12 special-token", "13 content-empty",
+		"14 duplicate-example", "15 user-missing", "15 role-invalid", "16 blank-line", "17 messages-missing"}
+	for _, target := range []string{"azure", "openai"} {
+		code, out, errs := run(t, nil, "validate", "--target", target, "--format", "json", path)
+		if code != ExitFindings {
+			t.Fatalf("%s: exit %d, %s", target, code, errs)
+		}
+		var got []string
+		for _, f := range decode(t, out).Files[0].Findings {
+			got = append(got, fmt.Sprintf("%d %s", f.Line, f.Rule))
+		}
+		exp := want
+		if target == "openai" {
+			exp = want[1:]
+		}
+		if strings.Join(got, ", ") != strings.Join(exp, ", ") {
+			t.Errorf("%s findings:\n got %v\nwant %v", target, got, exp)
+		}
+		_, text, _ := run(t, nil, "validate", "--target", target, path)
+		_, gh, _ := run(t, nil, "validate", "--target", target, "--format", "github", path)
+		_, sarif, _ := run(t, nil, "validate", "--target", target, "--format", "sarif", path)
+		for _, w := range exp {
+			line, rule, _ := strings.Cut(w, " ")
+			pos := path + ":" + line + ":"
+			if line == "0" {
+				pos = path + ": "
+			}
+			if !strings.Contains(text, pos) || !strings.Contains(text, " "+rule+": ") {
+				t.Errorf("%s text lacks %s ... %s", target, pos, rule)
+			}
+			if !strings.Contains(gh, "title=ftprep "+rule+"::") {
+				t.Errorf("%s github lacks %s", target, rule)
+			}
+			if !strings.Contains(sarif, `"ruleId": "`+rule+`"`) {
+				t.Errorf("%s sarif lacks %s", target, rule)
+			}
+		}
+		if target == "openai" && strings.Contains(text+gh+sarif, "bom-missing") {
+			t.Errorf("bom-missing reported under openai")
+		}
 	}
 }

@@ -72,6 +72,7 @@ type StoredFile struct {
 	Polls         int    // GETs so far
 	ContentURL    string // for imports: the URL the content came from
 	ContentType   string // content type of the uploaded form part
+	ExpiresAfter  string // the expires_after[seconds] form field, as sent
 }
 
 type upload struct {
@@ -358,7 +359,8 @@ func (s *Server) createFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	f := &StoredFile{Filename: hdr.Filename, Purpose: purpose, Content: body, Status: "pending", ContentType: ct}
+	f := &StoredFile{Filename: hdr.Filename, Purpose: purpose, Content: body, Status: "pending", ContentType: ct,
+		ExpiresAfter: r.FormValue("expires_after[seconds]")}
 	id := s.addFile(*f)
 	out := fileJSON(s.files[id])
 	s.mu.Unlock()

@@ -2,7 +2,7 @@
 // deployment routes of Microsoft.CognitiveServices accounts, for lifecycle
 // tests that Prism's stateless mocks cannot give: a PUT answers 201 with
 // Azure-AsyncOperation and Location headers and the deployment moves from
-// Creating to Succeeded (or Failed) over polls; DELETE answers 202 and the
+// Accepted to Creating (first poll) to Succeeded (or Failed) over polls; DELETE answers 202 and the
 // deployment is gone once its Location has been polled enough.
 package fakearm
 
@@ -223,7 +223,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, account, name st
 		"name":       name,
 		"type":       "Microsoft.CognitiveServices/accounts/deployments",
 		"sku":        sku,
-		"properties": map[string]any{"model": model, "provisioningState": "Creating"},
+		"properties": map[string]any{"model": model, "provisioningState": "Accepted"},
 	}
 	s.store(account, name, d)
 	id := s.newOp("create", account, name)
@@ -254,6 +254,9 @@ func (s *Server) poll(w http.ResponseWriter, id string) {
 		w.Header().Set("Retry-After", s.RetryAfter)
 	}
 	key := op.account + "/" + op.name
+	if op.kind == "create" && !done {
+		setState(s.deployments[key], "Creating")
+	}
 	if op.kind == "delete" {
 		if !done {
 			w.WriteHeader(http.StatusAccepted)

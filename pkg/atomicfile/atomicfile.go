@@ -2,6 +2,8 @@
 // the complete new one, never a partial write: data goes to a temporary file in
 // the destination directory, is fsynced, then renamed over the destination.
 // CommitAll extends this to several files: all are replaced, or none.
+// A destination that is a symbolic link is replaced by the file (the link's
+// target is left alone); permissions are set exactly (no umask).
 package atomicfile
 
 import (

@@ -76,6 +76,24 @@ func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azco
 	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
 
+// taggedCred marks the errors of getting a token, so they can be told apart
+// from what the service answered.
+type taggedCred struct{ azcore.TokenCredential }
+
+// tokenError is a failure of the credential, before any request.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
+
+func (c taggedCred) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	tk, err := c.TokenCredential.GetToken(ctx, o)
+	if err != nil {
+		return tk, &tokenError{err}
+	}
+	return tk, nil
+}
+
 // cloudFor returns the cloud configuration whose ARM endpoint is endpoint.
 func cloudFor(endpoint string) cloud.Configuration {
 	e := strings.TrimSuffix(endpoint, "/")
@@ -141,7 +159,7 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 		cred = c
 	}
-	dc, err := armcognitiveservices.NewDeploymentsClient(cfg.Subscription, cred, opts)
+	dc, err := armcognitiveservices.NewDeploymentsClient(cfg.Subscription, taggedCred{cred}, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -430,9 +448,9 @@ func (c *Client) failed(err error, op, name string) error {
 func (c *Client) explain(err error, op, name string) error {
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) {
-		var ae *azidentity.AuthenticationFailedError
-		if errors.As(err, &ae) || strings.Contains(err.Error(), "DefaultAzureCredential") {
-			return fmt.Errorf("%s: authentication with %s failed: %w", opName(op, name), c.cfg.CredentialName(), err)
+		var te *tokenError
+		if errors.As(err, &te) {
+			return &AuthError{Op: opName(op, name), Credential: c.cfg.CredentialName(), Err: te.err}
 		}
 		return fmt.Errorf("%s: %w", opName(op, name), err)
 	}
@@ -463,6 +481,20 @@ func (c *Client) explain(err error, op, name string) error {
 	}
 	return &ServiceError{Op: opName(op, name), Status: re.StatusCode, Message: msg + hint}
 }
+
+// AuthError is a failure to get a token before any request was sent
+// (no Azure sign-in on this machine, typically).
+type AuthError struct {
+	Op, Credential string
+	Err            error
+}
+
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("%s: no token from %s (sign in with `az login`, or pass --arm-token \"$(az account get-access-token --query accessToken -o tsv)\"): %v",
+		e.Op, e.Credential, e.Err)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
 
 // ServiceError is a request Azure Resource Manager refused.
 type ServiceError struct {

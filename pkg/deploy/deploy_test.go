@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/ftprep/ftprep/internal/fakearm"
 )
 
@@ -36,13 +39,18 @@ func fastWait() WaitOptions { return WaitOptions{PollInterval: time.Millisecond}
 func TestCreateWaitsUntilSucceeded(t *testing.T) {
 	fake, c := fakeClient(t)
 	fake.Polls = 3
-	var seen []string
+	var seen, resource []string
 	o := CreateOptions{Name: "ft-mini", Model: testModel, SKU: "globalstandard", Capacity: 2, WaitOptions: fastWait()}
 	o.Progress = func(p Progress) {
 		if p.Name != "ft-mini" || p.Op != "create" {
 			t.Errorf("progress for %s/%s", p.Op, p.Name)
 		}
 		seen = append(seen, p.State)
+		d, err := c.Get(context.Background(), "ft-mini")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resource = append(resource, d.ProvisioningState)
 	}
 	d, err := c.Create(context.Background(), o)
 	if err != nil {
@@ -55,6 +63,9 @@ func TestCreateWaitsUntilSucceeded(t *testing.T) {
 	}
 	if got := strings.Join(seen, ","); got != "InProgress,InProgress,InProgress,Succeeded" {
 		t.Errorf("progress states = %s", got)
+	}
+	if got := strings.Join(resource, ","); got != "Creating,Creating,Creating,Succeeded" {
+		t.Errorf("deployment states while waiting = %s", got)
 	}
 	reqs := fake.Requests()
 	put := reqs[0]
@@ -136,8 +147,8 @@ func TestCreateNoWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.ProvisioningState != "Creating" || d.SKU != "DeveloperTier" {
-		t.Errorf("deployment %+v, want Creating DeveloperTier", d)
+	if d.ProvisioningState != "Accepted" || d.SKU != "DeveloperTier" {
+		t.Errorf("deployment %+v, want Accepted DeveloperTier", d)
 	}
 	for _, r := range fake.Requests() {
 		if strings.Contains(r.Path, "/fakearm/operations/") {
@@ -228,6 +239,29 @@ func TestUnauthorizedExplained(t *testing.T) {
 		if strings.Contains(err.Error(), secret) {
 			t.Errorf("error shows a secret: %v", err)
 		}
+	}
+}
+
+// failingCred is a credential that cannot get a token (no sign-in on the machine).
+type failingCred struct{}
+
+func (failingCred) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{}, errors.New("DefaultAzureCredential: failed to acquire a token")
+}
+
+func TestNoTokenIsAuthError(t *testing.T) {
+	fake, url := fakearm.Start(t)
+	c, err := NewClient(Config{Subscription: testSub, ResourceGroup: testRG, Account: testAccount, Endpoint: url, Credential: failingCred{}, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.List(context.Background())
+	var ae *AuthError
+	if !errors.As(err, &ae) || !strings.Contains(err.Error(), "--arm-token") || !strings.Contains(err.Error(), "failed to acquire a token") {
+		t.Fatalf("err = %v (%T)", err, err)
+	}
+	if n := len(fake.Requests()); n != 0 {
+		t.Errorf("%d requests sent without a token", n)
 	}
 }
 

@@ -97,6 +97,22 @@ func TestAgainstPrism(t *testing.T) {
 	if n := strings.Count(srv.Log(), "The request passed the validation rules"); n != 5 {
 		t.Errorf("Prism validated %d requests, want 5:\n%s", n, srv.Log())
 	}
+
+	// Control: the same route with a body the spec forbids (sku without its
+	// required name) is rejected, so the check above can fail.
+	bad, _ := http.NewRequest(http.MethodPut, srv.URL+"/subscriptions/"+testSub+"/resourceGroups/"+testRG+
+		"/providers/Microsoft.CognitiveServices/accounts/"+testAccount+"/deployments/ft-mini?api-version=2025-06-01",
+		strings.NewReader(`{"sku":{"capacity":1},"properties":{}}`))
+	bad.Header.Set("Authorization", "Bearer x")
+	bad.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("invalid PUT: Prism answered %d, want 422", resp.StatusCode)
+	}
 }
 
 // mustPassValidation is srv.MustPassValidation without the readiness probe:

@@ -18,6 +18,7 @@ func (GitHubPrinter) Print(w io.Writer, r Result) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Files {
 		path := DisplayPath(f.Path)
+		plain := ghData(path) // a newline in a file name must not start a fake command
 		for _, x := range f.Findings {
 			cmd := "notice"
 			switch x.Severity {
@@ -41,9 +42,9 @@ func (GitHubPrinter) Print(w io.Writer, r Result) error {
 			fmt.Fprintf(bw, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData(msg))
 		}
 		for _, rule := range sortedKeys(f.Omitted) {
-			fmt.Fprintf(bw, "%s: %s more %s findings not shown\n", path, group(int64(f.Omitted[rule])), rule)
+			fmt.Fprintf(bw, "ftprep: %s: %s more %s findings not shown\n", plain, group(int64(f.Omitted[rule])), ghData(rule))
 		}
-		fmt.Fprintf(bw, "%s: %s, %s, %s\n", path, plural(f.Examples, "example"),
+		fmt.Fprintf(bw, "ftprep: %s: %s, %s, %s\n", plain, plural(f.Examples, "example"),
 			plural(f.Errors, "error"), plural(f.Warnings, "warning"))
 	}
 	return bw.Flush()

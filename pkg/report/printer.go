@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -49,13 +50,17 @@ type JSONPrinter struct{}
 // Print writes r as JSON followed by a newline.
 func (JSONPrinter) Print(w io.Writer, r Result) error { return writeJSON(w, r) }
 
+// writeJSON writes v indented, followed by a newline, without HTML escaping
+// (so "<|endoftext|>" stays readable).
 func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
+	_, err := w.Write(b.Bytes())
 	return err
 }
 

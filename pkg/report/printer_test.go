@@ -206,6 +206,11 @@ func TestJSONContract(t *testing.T) {
 	if fs, ok := f2["findings"].([]any); !ok || len(fs) != 0 {
 		t.Errorf("empty findings = %#v, want []", f2["findings"])
 	}
+	r := fixture()
+	r.Files[0].Findings[0].Message = "contains <|endoftext|> & more"
+	if s := string(render(t, JSONPrinter{}, r)); !strings.Contains(s, `"contains <|endoftext|> & more"`) {
+		t.Errorf("JSON escapes HTML characters: %s", s)
+	}
 	empty := Result{}
 	Process(&empty, ProcessOptions{})
 	if s := string(render(t, JSONPrinter{}, empty)); !strings.Contains(s, `"files": []`) {

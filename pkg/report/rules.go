@@ -15,10 +15,10 @@ const (
 // pkg/validate is the source; printers only need this description.
 type RuleInfo struct {
 	ID     string `json:"id"`
-	Azure  string `json:"azure"`  // error, warning, info or off
-	OpenAI string `json:"openai"` // error, warning, info or off
-	Hint   string `json:"hint"`
-	Doc    string `json:"doc,omitempty"` // longer help (SARIF help text); Hint when empty
+	Azure  string `json:"azure"`         // error, warning, info or off
+	OpenAI string `json:"openai"`        // error, warning, info or off
+	Hint   string `json:"hint"`          // how to fix a finding, one line
+	Doc    string `json:"doc,omitempty"` // what the rule checks, one line
 }
 
 // Level returns the rule's level under target ("azure" or "openai"; anything
@@ -30,7 +30,7 @@ func (r RuleInfo) Level(target string) string {
 	return r.Azure
 }
 
-// Help returns Doc, or Hint when Doc is empty.
+// Help returns what the rule checks (Doc), or Hint when Doc is empty.
 func (r RuleInfo) Help() string {
 	if r.Doc != "" {
 		return r.Doc

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // SARIF 2.1.0 constants.
@@ -163,19 +164,26 @@ func (p *SARIFPrinter) Print(w io.Writer, r Result) error {
 	}}})
 }
 
-// rule describes id from the rule set, or generically when the set lacks it.
+// rule describes id from the rule set (shortDescription: what the rule
+// checks; help: how to fix it), or generically when the set lacks it.
 func (p *SARIFPrinter) rule(id string, seen Severity) sarifRule {
 	ri, ok := p.Rules[id]
 	level := sarifLevel(seen)
-	short, help := "ftprep rule "+id, "See `ftprep rules` for the fix."
+	short, full, help := "ftprep rule "+id, "ftprep rule "+id, "See `ftprep rules` for the fix."
 	if ok {
 		if l := ri.Level(p.Target); l != "" && l != LevelOff {
 			level = sarifLevelName(l)
 		}
-		short, help = ri.Hint, ri.Help()
+		short, full, help = ri.Help(), ri.Help(), ri.Hint
+		if ri.Doc != "" && ri.Hint != "" {
+			full = strings.TrimSuffix(ri.Doc, ".") + ". Fix: " + ri.Hint
+		}
+		if help == "" {
+			help = short
+		}
 	}
 	return sarifRule{
-		ID: id, ShortDescription: sarifText{short}, FullDescription: sarifText{help}, Help: sarifText{help},
+		ID: id, ShortDescription: sarifText{short}, FullDescription: sarifText{full}, Help: sarifText{help},
 		HelpURI: toolURI + "/blob/main/docs/validate.md#rules", Default: sarifConfiguration{Level: level},
 	}
 }

@@ -91,8 +91,8 @@ func TestSARIFStructure(t *testing.T) {
 		if ru.ID == "blank-line" && ru.Default.Level != "warning" {
 			t.Errorf("blank-line default level %s", ru.Default.Level)
 		}
-		if ru.ID == "json-invalid" && ru.Help.Text != "Each line must be one complete JSON value." {
-			t.Errorf("json-invalid help %q", ru.Help.Text)
+		if ru.ID == "json-invalid" && (ru.Short.Text != "Each line must be one complete JSON value." || ru.Help.Text != "fix the JSON") {
+			t.Errorf("json-invalid short %q help %q", ru.Short.Text, ru.Help.Text)
 		}
 	}
 	if got := artifactURI("dir with space/x#1.jsonl"); got != "dir%20with%20space/x%231.jsonl" {

@@ -1,62 +1,16 @@
 package split
 
 import (
-	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/ftprep/ftprep/pkg/jsonl"
 )
 
-// appendCanonical appends a canonical JSON form of v to dst: no insignificant
-// whitespace, object members sorted by key (stable, so duplicate keys keep
-// their order), strings re-escaped one way (only ", \ and control characters
-// escaped, as \n-style or \u00XX), numbers as written. Two lines that differ
-// only in key order, whitespace or string escaping have the same form.
-//
-// Local stand-in until jsonl.Canonical lands (the jsonl area owns that).
-func appendCanonical(dst []byte, v *jsonl.Value) []byte {
-	switch v.Kind {
-	case jsonl.Null:
-		return append(dst, "null"...)
-	case jsonl.Bool:
-		return strconv.AppendBool(dst, v.Bool)
-	case jsonl.Number:
-		return append(dst, v.Num...)
-	case jsonl.String:
-		return appendString(dst, v.Str)
-	case jsonl.Array:
-		dst = append(dst, '[')
-		for i, e := range v.Elems {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendCanonical(dst, e)
-		}
-		return append(dst, ']')
-	default:
-		ms := v.Members
-		if !sort.SliceIsSorted(ms, func(i, j int) bool { return ms[i].Key < ms[j].Key }) {
-			ms = append([]jsonl.Member(nil), ms...)
-			sort.SliceStable(ms, func(i, j int) bool { return ms[i].Key < ms[j].Key })
-		}
-		dst = append(dst, '{')
-		for i, m := range ms {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, m.Key)
-			dst = append(dst, ':')
-			dst = appendCanonical(dst, m.Value)
-		}
-		return append(dst, '}')
-	}
-}
-
+// hexDigits spell \u00XX escapes.
 const hexDigits = "0123456789abcdef"
 
-func appendString(dst []byte, s string) []byte {
+// appendString appends s as a canonical JSON string, escaped as jsonl.Canonical
+// does (\" \\ \b \f \n \r \t, other controls as \u00XX; invalid UTF-8 as U+FFFD).
+func appendString(dst []byte, s []byte) []byte {
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -69,14 +23,18 @@ func appendString(dst []byte, s string) []byte {
 			dst = append(dst, '\\', 'r')
 		case c == '\t':
 			dst = append(dst, '\\', 't')
+		case c == '\b':
+			dst = append(dst, '\\', 'b')
+		case c == '\f':
+			dst = append(dst, '\\', 'f')
 		case c < 0x20:
 			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
 		case c < utf8.RuneSelf:
 			dst = append(dst, c)
 		default:
-			r, n := utf8.DecodeRuneInString(s[i:])
+			r, n := utf8.DecodeRune(s[i:])
 			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, `\ufffd`...)
+				dst = append(dst, "\uFFFD"...) // as encoding/json decodes invalid UTF-8
 			} else {
 				dst = append(dst, s[i:i+n]...)
 			}
@@ -108,26 +66,4 @@ func parsePointer(p string) ([]string, bool) {
 		}
 	}
 	return toks, true
-}
-
-// resolve returns the value at the pointer tokens, or nil when there is none.
-func resolve(v *jsonl.Value, toks []string) *jsonl.Value {
-	for _, t := range toks {
-		switch v.Kind {
-		case jsonl.Object:
-			v = v.Get(t)
-		case jsonl.Array:
-			i, err := strconv.Atoi(t)
-			if err != nil || i < 0 || i >= len(v.Elems) || (len(t) > 1 && t[0] == '0') || t[0] == '+' {
-				return nil
-			}
-			v = v.Elems[i]
-		default:
-			return nil
-		}
-		if v == nil {
-			return nil
-		}
-	}
-	return v
 }

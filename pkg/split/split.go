@@ -108,8 +108,6 @@ type lineInfo struct {
 	hasGroup bool
 }
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
 func hash16(domain byte, b []byte) [16]byte {
 	h := sha256.New()
 	h.Write([]byte{domain})
@@ -121,33 +119,36 @@ func hash16(domain byte, b []byte) [16]byte {
 	return out
 }
 
-// hook runs on validation workers: canonical hash and group key of one line.
+// hookFunc returns the validation hook: on a worker, for each valid line, the
+// hash of its canonical JSON and the key of its unit (group value or content).
 func hookFunc(toks []string, grouped bool) func(raw []byte, ok bool) any {
+	pool := sync.Pool{New: func() any {
+		s := &canonScanner{}
+		if grouped {
+			s.setPointer(toks)
+			s.onFound = func(c []byte) { s.group = hash16('g', c) }
+		}
+		return s
+	}}
 	return func(raw []byte, ok bool) any {
 		if !ok {
 			return nil
 		}
+		s := pool.Get().(*canonScanner)
+		defer pool.Put(s)
 		li := &lineInfo{}
-		v, perr := parse(raw)
-		if perr != nil {
-			// The validator accepted what the parser did not: hash the raw bytes.
+		c, err := s.canon(raw)
+		if err != nil {
+			// The validator accepted what the canonicaliser did not: hash the raw bytes.
 			li.content = hash16('r', raw)
 			li.key = binary.LittleEndian.Uint64(li.content[:8])
 			return li
 		}
-		bp := bufPool.Get().(*[]byte)
-		c := appendCanonical((*bp)[:0], v)
 		li.content = hash16('c', c)
 		li.key = binary.LittleEndian.Uint64(li.content[:8])
-		if grouped {
-			if g := resolve(v, toks); g != nil {
-				c = appendCanonical(c[:0], g)
-				h := hash16('g', c)
-				li.key, li.hasGroup = binary.LittleEndian.Uint64(h[:8]), true
-			}
+		if grouped && s.found {
+			li.key, li.hasGroup = binary.LittleEndian.Uint64(s.group[:8]), true
 		}
-		*bp = c
-		bufPool.Put(bp)
 		return li
 	}
 }
@@ -262,6 +263,8 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		Hook: hookFunc(toks, grouped),
 	}
 	inputExamples := 0
+	hook := vo.Hook
+	var readErr error
 	for i, in := range ins {
 		size, err := in.f.Seek(0, io.SeekEnd)
 		if err != nil {
@@ -281,6 +284,14 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 				e.tokens = uint32(l.Tokens)
 			}
 			li, _ := l.Hook.(*lineInfo)
+			if li == nil && l.Errors == 0 {
+				// The engine did not run the hook on this line: do it here.
+				buf := make([]byte, l.Len)
+				if _, err := in.f.ReadAt(buf, e.off); err != nil && readErr == nil {
+					readErr = err
+				}
+				li, _ = hook(buf, true).(*lineInfo)
+			}
 			if l.Errors > 0 || li == nil {
 				e.bad = true
 				res.Rejected = append(res.Rejected, LineRef{Input: in.name, Line: l.Number})
@@ -293,14 +304,30 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 			entries = append(entries, e)
 		}
 		fr, err := validate.Validate(ctx, io.NewSectionReader(in.f, in.bom, size-in.bom), in.name, vo)
+		if err == nil {
+			err = readErr
+		}
 		if err != nil {
 			return nil, err
 		}
 		if in.tmp {
 			fr.Path = "-"
 		}
-		fr.BOM = in.bom > 0
-		fr.Bytes += in.bom
+		if in.bom > 0 {
+			// The engine read the input without its BOM (split skips it so that
+			// offsets and hooks see lines only): drop the finding that caused.
+			fr.BOM, fr.Bytes = true, fr.Bytes+in.bom
+			kept := fr.Findings[:0]
+			for _, f := range fr.Findings {
+				if f.Rule != "bom-missing" {
+					kept = append(kept, f)
+				}
+			}
+			fr.Findings = kept
+			if fr.Counts["bom-missing"] > 0 {
+				delete(fr.Counts, "bom-missing")
+			}
+		}
 		res.Files = append(res.Files, fr)
 		readBefore += size
 	}
@@ -416,7 +443,7 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		}
 		a = b
 	}
-	ord, good = nil, nil
+	ord = nil
 
 	// Check before writing anything.
 	var validBytes int64 = bomLen
@@ -426,8 +453,12 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		}
 	}
 	if nTrain < MinExamples || nValid < MinExamples {
-		return res, refused("the split gives %d training and %d validation examples; each file needs at least %d (%s)",
-			nTrain, nValid, MinExamples, sizeAdvice(o, nTrain, nValid))
+		usable := fmt.Sprintf("%d usable example(s)", len(good))
+		if m.DuplicatesRemoved > 0 || m.InvalidSkipped > 0 {
+			usable += fmt.Sprintf(" of %d, after %d duplicate(s) and %d invalid line(s) were set aside", inputExamples, m.DuplicatesRemoved, m.InvalidSkipped)
+		}
+		return res, refused("the split gives %d training and %d validation examples from %s; each file needs at least %d (%s)",
+			nTrain, nValid, usable, MinExamples, sizeAdvice(o, nTrain, nValid))
 	}
 	if trainBytes > maxFileBytes {
 		return res, refused("the training file would be %s, over the %s limit: cap it with --max-train-bytes or --max-train-examples",

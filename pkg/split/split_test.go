@@ -479,22 +479,28 @@ func (f *failAfter) Write(p []byte) (int, error) {
 func TestFaultsLeaveNothing(t *testing.T) {
 	data := genDataset(8, 3000)
 	t.Run("unwritable", func(t *testing.T) {
-		if os.Geteuid() == 0 {
-			t.Skip("root can write anywhere")
-		}
 		dir := t.TempDir()
 		in := writeFile(t, dir, "in.jsonl", data)
+		// A destination whose parent is a regular file fails even for root;
+		// a read-only directory is tried too when not root.
+		notDir := writeFile(t, dir, "file", []byte("x"))
+		bad := []string{filepath.Join(notDir, "v")}
 		ro := filepath.Join(dir, "ro")
 		os.Mkdir(ro, 0o555)
-		o := Options{Train: filepath.Join(dir, "t"), Valid: filepath.Join(ro, "v")}
-		if _, err := Split(context.Background(), []string{in}, o); err == nil {
-			t.Fatal("split into a read-only directory succeeded")
+		if os.Geteuid() != 0 {
+			bad = append(bad, filepath.Join(ro, "v"))
 		}
-		if n := dirNames(t, dir); len(n) != 2 {
-			t.Errorf("left behind: %v", n)
-		}
-		if n := dirNames(t, ro); len(n) != 0 {
-			t.Errorf("left behind: %v", n)
+		for _, v := range bad {
+			o := Options{Train: filepath.Join(dir, "t"), Valid: v, SkipInvalid: true, Rejects: filepath.Join(dir, "r")}
+			if _, err := Split(context.Background(), []string{in}, o); err == nil {
+				t.Fatalf("split to %s succeeded", v)
+			}
+			if n := dirNames(t, dir); len(n) != 3 {
+				t.Errorf("left behind: %v", n)
+			}
+			if n := dirNames(t, ro); len(n) != 0 {
+				t.Errorf("left behind: %v", n)
+			}
 		}
 	})
 	t.Run("disk-full", func(t *testing.T) {
@@ -585,5 +591,85 @@ func TestPointer(t *testing.T) {
 		if _, ok := parsePointer(bad); ok {
 			t.Errorf("parsePointer(%q) accepted", bad)
 		}
+	}
+}
+
+// FuzzCanonical checks the byte-level canonical scanner against the tree
+// oracle (encoding/json tokens + appendCanonical), including the value found at
+// a JSON pointer, and that it never panics on bad input.
+func FuzzCanonical(f *testing.F) {
+	for _, s := range []string{
+		`{"b":1,"a":[true,null,{"y":"\u0041","x":-1.5e3}]}`,
+		`{"messages":[{"role":"user","content":"a\"b\\c\/\n\t\u00e9\ud83d\ude00\ud800"},{"content":"u","role":"x"}]}`,
+		`{"a":1,"a":2,"\"":3,"\\":4,"\u0001":5}`,
+		`[1,[2,[3]],{}] `,
+		"{\"k\":\"\xff\xfe\"}",
+		`"just a string"`,
+		`{"x":"\udc00\ud800"}`,
+		`{"a":`,
+		`{"a" 1}`,
+	} {
+		f.Add([]byte(s), "/messages/1/content")
+	}
+	f.Fuzz(func(t *testing.T, line []byte, ptr string) {
+		toks, ok := parsePointer(ptr)
+		if !ok {
+			toks = nil
+		}
+		var found []byte
+		s := &canonScanner{}
+		s.setPointer(toks)
+		s.onFound = func(c []byte) { found = append([]byte(nil), c...) }
+		got, err := s.canon(line)
+		if !json.Valid(line) {
+			return // only: no panic
+		}
+		if err != nil {
+			t.Fatalf("scanner refused valid JSON %q: %v", line, err)
+		}
+		v, perr := parse(line)
+		if perr != nil {
+			t.Skip()
+		}
+		if want := appendCanonical(nil, v); !bytes.Equal(got, want) {
+			t.Fatalf("canon(%q)\n got %q\nwant %q", line, got, want)
+		}
+		var want []byte
+		if g := resolve(v, toks); g != nil {
+			want = appendCanonical(nil, g)
+		}
+		if !bytes.Equal(found, want) {
+			t.Fatalf("value at %q in %q: got %q want %q", ptr, line, found, want)
+		}
+	})
+}
+
+// Over 512 MiB (lowered here): refused without caps, sampled to fit with them.
+func TestCapsBytes(t *testing.T) {
+	old := maxFileBytes
+	maxFileBytes = 32 << 10
+	defer func() { maxFileBytes = old }()
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in.jsonl", genDataset(9, 600))
+	o := Options{Train: filepath.Join(dir, "t"), Valid: filepath.Join(dir, "v"), ValidCount: 20}
+	_, err := Split(context.Background(), []string{in}, o)
+	var re *RefusedError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "--max-train-bytes") {
+		t.Fatalf("err = %v", err)
+	}
+	o.MaxTrainBytes = 30 << 10
+	m, train, valid := runSplit(t, []string{in}, o)
+	if int64(len(train)) > o.MaxTrainBytes || m.Train.Bytes != int64(len(train)) || m.Valid.Examples != 20 || len(lines(valid)) != 20 {
+		t.Errorf("train %d bytes (cap %d), valid %d", len(train), o.MaxTrainBytes, m.Valid.Examples)
+	}
+	if m.SampledOut == 0 || m.SampledOut+m.Train.Examples+m.Valid.Examples != m.InputExamples {
+		t.Errorf("sampled_out %d, train %d, valid %d, input %d", m.SampledOut, m.Train.Examples, m.Valid.Examples, m.InputExamples)
+	}
+	// The validation side does not depend on the training cap.
+	o2 := o
+	o2.Train, o2.Valid, o2.MaxTrainBytes = filepath.Join(dir, "t2"), filepath.Join(dir, "v2"), 31<<10
+	_, _, valid2 := runSplit(t, []string{in}, o2)
+	if !bytes.Equal(valid, valid2) {
+		t.Error("validation changed with the training cap")
 	}
 }

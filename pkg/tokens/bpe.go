@@ -1,7 +1,5 @@
 package tokens
 
-import "container/heap"
-
 // smallPiece is the longest piece merged with the quadratic scan (as tiktoken
 // does); longer pieces use a heap that makes the same merges in the same order.
 const smallPiece = 96
@@ -20,7 +18,7 @@ func (v *vocab) bpeCount(piece string) int {
 		start[i] = int32(i)
 		rank[i] = noRank
 		if i+2 <= len(piece) {
-			rank[i] = v.rank(piece[i : i+2])
+			rank[i] = v.pairRank(piece[i:])
 		}
 	}
 	for {
@@ -51,18 +49,45 @@ func (v *vocab) bpeCount(piece string) int {
 	return m - 1
 }
 
-// mergeHeap orders candidate merges by (rank, start).
+// mergeHeap is a binary min-heap of candidate merges, rank<<32 | start, so it
+// pops the lowest rank and, on ties, the leftmost part.
 type mergeHeap []uint64
 
-func (h mergeHeap) Len() int           { return len(h) }
-func (h mergeHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h mergeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *mergeHeap) Push(x any)        { *h = append(*h, x.(uint64)) }
-func (h *mergeHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (h *mergeHeap) push(x uint64) {
+	a := append(*h, x)
+	for i := len(a) - 1; i > 0; {
+		p := (i - 1) / 2
+		if a[p] <= a[i] {
+			break
+		}
+		a[p], a[i] = a[i], a[p]
+		i = p
+	}
+	*h = a
+}
+
+func (h *mergeHeap) pop() uint64 {
+	a := *h
+	top := a[0]
+	last := len(a) - 1
+	a[0] = a[last]
+	a = a[:last]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(a) && a[l] < a[m] {
+			m = l
+		}
+		if l+1 < len(a) && a[l+1] < a[m] {
+			m = l + 1
+		}
+		if m == i {
+			break
+		}
+		a[i], a[m] = a[m], a[i]
+		i = m
+	}
+	*h = a
+	return top
 }
 
 func (v *vocab) bpeCountHeap(piece string) int {
@@ -75,13 +100,12 @@ func (v *vocab) bpeCountHeap(piece string) int {
 		next[i], prev[i] = int32(i+1), int32(i-1)
 		rank[i] = noRank
 		if i+2 <= n {
-			rank[i] = v.rank(piece[i : i+2])
+			rank[i] = v.pairRank(piece[i:])
 			if rank[i] != noRank {
-				h = append(h, uint64(rank[i])<<32|uint64(i))
+				h.push(uint64(rank[i])<<32 | uint64(i))
 			}
 		}
 	}
-	heap.Init(&h)
 	// spanRank is the rank of the part at i joined with the part after it.
 	spanRank := func(i int32) uint32 {
 		j := next[i]
@@ -91,8 +115,8 @@ func (v *vocab) bpeCountHeap(piece string) int {
 		return v.rank(piece[i:next[j]])
 	}
 	parts := n
-	for h.Len() > 0 {
-		top := heap.Pop(&h).(uint64)
+	for len(h) > 0 {
+		top := h.pop()
 		r, i := uint32(top>>32), int32(uint32(top))
 		if rank[i] != r { // stale: the part was merged away or grew
 			continue
@@ -103,11 +127,11 @@ func (v *vocab) bpeCountHeap(piece string) int {
 		rank[j] = noRank
 		parts--
 		if rank[i] = spanRank(i); rank[i] != noRank {
-			heap.Push(&h, uint64(rank[i])<<32|uint64(i))
+			h.push(uint64(rank[i])<<32 | uint64(i))
 		}
 		if p := prev[i]; p >= 0 {
 			if rank[p] = spanRank(p); rank[p] != noRank {
-				heap.Push(&h, uint64(rank[p])<<32|uint64(p))
+				h.push(uint64(rank[p])<<32 | uint64(p))
 			}
 		}
 	}

@@ -27,9 +27,7 @@ func contraction(s string, i int) int {
 		return 0
 	}
 	switch s[i+1] | 0x20 {
-	case 's':
-		return 2
-	case 't', 'm', 'd':
+	case 's', 't', 'm', 'd':
 		return 2
 	case 'r', 'v':
 		if i+2 < len(s) && s[i+2]|0x20 == 'e' {

@@ -40,6 +40,9 @@ var forbiddenTokens = []string{"<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|
 
 var hashSeed = maphash.MakeSeed()
 
+// testPanic, set by tests, runs at the start of the structure checks (to test recovery).
+var testPanic func(raw []byte)
+
 // lineOut is what a worker found on one physical line; the collector consumes it in order.
 type lineOut struct {
 	num           int
@@ -58,10 +61,11 @@ type lineOut struct {
 
 // lineCheck holds the state of checking one line.
 type lineCheck struct {
-	cfg  *config
-	raw  []byte
-	out  *lineOut
-	path []string // pointer tokens during the generic walk
+	cfg   *config
+	raw   []byte
+	out   *lineOut
+	parse parseFunc
+	path  []string // pointer tokens during the generic walk
 
 	// per example
 	toolNames    []string
@@ -77,15 +81,24 @@ type lineCheck struct {
 	unknownImgs  int
 }
 
+// parseFunc parses one line strictly (jsonl.Parse, or a worker's reusable parser).
+type parseFunc func(line []byte) (*jsonl.Value, *jsonl.SyntaxError)
+
 // checkLine runs every check on one non-blank line and fills out.
-func (c *config) checkLine(out *lineOut, raw []byte) {
-	lc := &lineCheck{cfg: c, raw: raw, out: out}
+func (c *config) checkLine(out *lineOut, raw []byte, parse parseFunc) {
+	lc := &lineCheck{cfg: c, raw: raw, out: out, parse: parse}
 	out.hash = maphash.Bytes(hashSeed, raw)
 	v := lc.guard("syntax", func() *jsonl.Value { return lc.syntax() })
 	if v == nil {
 		return
 	}
-	lc.guard("structure", func() *jsonl.Value { lc.structure(v); return nil })
+	lc.guard("structure", func() *jsonl.Value {
+		if testPanic != nil {
+			testPanic(raw)
+		}
+		lc.structure(v)
+		return nil
+	})
 }
 
 // guard runs one stage of the checks, turning a panic into an internal-error finding.
@@ -124,7 +137,7 @@ func (lc *lineCheck) reportSev(rule string, sev report.Severity, col int, ptr, m
 
 // syntax parses the line strictly and checks keys and strings generically.
 func (lc *lineCheck) syntax() *jsonl.Value {
-	v, serr := jsonl.Parse(lc.raw)
+	v, serr := lc.parse(lc.raw)
 	if serr != nil {
 		rule := "json-invalid"
 		if serr.UTF8 {
@@ -187,8 +200,19 @@ func (lc *lineCheck) walk(v *jsonl.Value) {
 		}
 	case jsonl.Object:
 		ms := v.Members
+		var keys map[string]struct{} // for big objects; small ones compare pairwise
+		if len(ms) > 16 {
+			keys = make(map[string]struct{}, len(ms))
+		}
 		for i := range ms {
-			if dupBefore(ms, i) {
+			dup := false
+			if keys != nil {
+				_, dup = keys[ms[i].Key]
+				keys[ms[i].Key] = struct{}{}
+			} else {
+				dup = dupBefore(ms, i)
+			}
+			if dup {
 				lc.path = append(lc.path, jsonl.PointerToken(ms[i].Key))
 				lc.report("duplicate-key", ms[i].KeyOffset+1, lc.pointer(), fmt.Sprintf("key %q appears more than once in this object; the service keeps only one", ms[i].Key))
 				lc.path = lc.path[:len(lc.path)-1]
@@ -237,7 +261,11 @@ func idx(base string, i int) string { return base + "/" + strconv.Itoa(i) }
 // structure detects the line's format and runs the format's checks.
 func (lc *lineCheck) structure(v *jsonl.Value) {
 	if v.Kind != jsonl.Object {
-		lc.report("not-object", v.Offset+1, "", fmt.Sprintf("the line is a JSON %s; every line must be a JSON object", v.Kind))
+		msg := fmt.Sprintf("the line is a JSON %s; every line must be a JSON object", v.Kind)
+		if v.Kind == jsonl.Array && len(v.Elems) > 0 && v.Elems[0].Kind == jsonl.Object {
+			msg += " (a JSON array of examples is not JSONL: write each example on its own line)"
+		}
+		lc.report("not-object", v.Offset+1, "", msg)
 		return
 	}
 	format := lc.cfg.format
@@ -248,7 +276,11 @@ func (lc *lineCheck) structure(v *jsonl.Value) {
 		case v.Get("input") != nil || v.Get("preferred_output") != nil || v.Get("non_preferred_output") != nil:
 			format = FormatDPO
 		default:
-			lc.report("messages-missing", v.Offset+1, "", "the example has neither \"messages\" (chat) nor \"input\"/\"preferred_output\" (DPO)")
+			msg := "the example has neither \"messages\" (chat) nor \"input\"/\"preferred_output\" (DPO)"
+			if v.Get("prompt") != nil || v.Get("completion") != nil {
+				msg += "; prompt/completion is the legacy format, write chat messages instead"
+			}
+			lc.report("messages-missing", v.Offset+1, "", msg)
 			return
 		}
 	}
@@ -390,6 +422,9 @@ func (lc *lineCheck) message(m *jsonl.Value, p, format string, dpoOut bool, sum 
 	calls := m.Get("tool_calls")
 	fcall := m.Get("function_call")
 	hasCalls := (calls != nil && calls.Kind != jsonl.Null) || (fcall != nil && fcall.Kind != jsonl.Null)
+	if rf := m.Get("refusal"); rf != nil && rf.Kind == jsonl.String {
+		hasCalls = true // an assistant refusal stands in for content too
+	}
 
 	// content
 	cv := m.Get("content")

@@ -21,6 +21,34 @@ const (
 	batchLines = 1024
 )
 
+// fileLimit is MaxFileBytes; tests lower it.
+var fileLimit int64 = MaxFileBytes
+
+// batchReader is jsonl.Reader's batching method, used when the package has it.
+type batchReader interface {
+	NextBatch(maxLines, maxBytes int) ([]jsonl.Line, error)
+}
+
+// nextBatch returns the next lines, up to batchLines or about batchBytes
+// (at least one line however long); err is io.EOF at the end or a read error,
+// possibly with the lines read before it.
+func nextBatch(jr *jsonl.Reader) ([]jsonl.Line, error) {
+	if br, ok := any(jr).(batchReader); ok {
+		return br.NextBatch(batchLines, batchBytes)
+	}
+	var lines []jsonl.Line
+	size := 0
+	for len(lines) < batchLines && size < batchBytes {
+		l, err := jr.Next()
+		if err != nil {
+			return lines, err
+		}
+		lines = append(lines, l)
+		size += len(l.Data) + 64
+	}
+	return lines, nil
+}
+
 // batch is a run of consecutive lines with its own result slot (house style 10).
 type batch struct {
 	lines []jsonl.Line
@@ -59,7 +87,7 @@ func (c *config) run(ctx context.Context, r io.Reader, name string) (report.File
 			col.line(&b.out[i])
 		}
 		col.end, col.bom = b.end, b.bom
-		if c.o.Progress != nil && (b.end-lastProgress >= 4<<20) {
+		if c.o.Progress != nil && b.end-lastProgress >= 1<<20 {
 			lastProgress = b.end
 			c.o.Progress(b.end)
 		}
@@ -85,19 +113,16 @@ func (c *config) read(ctx context.Context, r io.Reader, work, order chan<- *batc
 	var end int64
 	for eof := false; !eof; {
 		b := &batch{done: make(chan struct{})}
-		size := 0
-		for len(b.lines) < batchLines && size < batchBytes {
-			l, err := jr.Next()
-			if errors.Is(err, io.EOF) {
-				eof = true
-				break
-			}
-			if err != nil {
-				b.err, eof = fmt.Errorf("reading %w", err), true
-				break
-			}
-			b.lines = append(b.lines, l)
-			size += len(l.Data) + 64
+		lines, err := nextBatch(jr)
+		switch {
+		case errors.Is(err, io.EOF):
+			eof = true
+		case err != nil:
+			b.err, eof = fmt.Errorf("reading input: %w", err), true
+		}
+		b.lines = lines
+		if n := len(lines); n > 0 {
+			l := lines[n-1]
 			end = l.Offset + int64(len(l.Data))
 			if !l.NoEOL {
 				end++
@@ -128,15 +153,19 @@ func (c *config) read(ctx context.Context, r io.Reader, work, order chan<- *batc
 	}
 }
 
+// newParser returns a parse function for one worker.
+func newParser() parseFunc { return jsonl.Parse }
+
 // work checks batches until the reader closes the channel.
 func (c *config) work(ctx context.Context, work <-chan *batch) {
+	parse := newParser()
 	for b := range work {
 		b.out = make([]lineOut, len(b.lines))
 		for i, l := range b.lines {
 			if ctx.Err() != nil {
 				break
 			}
-			c.checkPhysical(&b.out[i], l)
+			c.checkPhysical(&b.out[i], l, parse)
 		}
 		b.lines = nil
 		close(b.done)
@@ -144,16 +173,16 @@ func (c *config) work(ctx context.Context, work <-chan *batch) {
 }
 
 // checkPhysical checks one physical line.
-func (c *config) checkPhysical(out *lineOut, l jsonl.Line) {
+func (c *config) checkPhysical(out *lineOut, l jsonl.Line, parse parseFunc) {
 	out.num, out.offset, out.length = l.Number, l.Offset, len(l.Data)
 	if isBlank(l.Data) {
 		out.blank = true
 		if s, ok := c.severity("blank-line"); ok {
-			out.findings = append(out.findings, report.Finding{Rule: "blank-line", Severity: s, Line: l.Number, Message: "blank line (the service may reject it; remove it)"})
+			out.findings = append(out.findings, report.Finding{Rule: "blank-line", Severity: s, Line: l.Number, Message: "blank line (some validators reject it; remove it)"})
 		}
 		return
 	}
-	c.checkLine(out, l.Data)
+	c.checkLine(out, l.Data, parse)
 	if c.o.Hook != nil {
 		out.hook = c.o.Hook(l.Data, out.errors == 0)
 	}
@@ -276,8 +305,8 @@ func (col *collector) finish() report.FileResult {
 	if res.Examples == 0 {
 		col.add(nil, "file-empty", 0, "the file has no examples")
 	}
-	if res.Bytes > MaxFileBytes {
-		col.add(nil, "file-too-large", 0, fmt.Sprintf("the file is %d bytes, over the %d-byte (512 MiB) upload limit", res.Bytes, MaxFileBytes))
+	if res.Bytes > fileLimit {
+		col.add(nil, "file-too-large", 0, fmt.Sprintf("the file is %d bytes, over the %d-byte (512 MiB) upload limit", res.Bytes, fileLimit))
 	}
 	if !res.BOM && res.Examples > 0 {
 		col.add(nil, "bom-missing", 0, "the file has no UTF-8 byte-order mark; Azure's guide requires one (ftprep fix --bom adds it)")

@@ -16,6 +16,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ftprep/ftprep/pkg/jsonl"
 	"github.com/ftprep/ftprep/pkg/models"
 	"github.com/ftprep/ftprep/pkg/report"
 	"github.com/ftprep/ftprep/pkg/tokens"
@@ -174,4 +175,31 @@ func ValidateFile(ctx context.Context, path string, o Options) (report.FileResul
 	}
 	defer f.Close()
 	return Validate(ctx, f, path, o)
+}
+
+// Checker checks single lines with every rule that needs no other line (all
+// but the file-level rules: file-*, bom-missing, too-few-examples,
+// mixed-formats, duplicate-example, model and quota rules). It is safe for
+// concurrent use; fix and the fuzz target use it.
+type Checker struct{ c *config }
+
+// NewChecker resolves o once (model, encoding) for many Check calls.
+func NewChecker(o Options) (*Checker, error) {
+	c, err := newConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	return &Checker{c: c}, nil
+}
+
+// Check checks raw (one line without its line ending) as line number n and
+// returns its findings in check order and its Line (Offset 0, Hook unset).
+func (k *Checker) Check(n int, raw []byte) ([]report.Finding, Line) {
+	var out lineOut
+	k.c.checkPhysical(&out, jsonl.Line{Number: n, Data: raw}, jsonl.Parse)
+	l := Line{Number: n, Len: len(raw), Blank: out.blank, Errors: out.errors, Format: out.format}
+	if out.counted && out.errors == 0 {
+		l.Tokens = out.ex.Tokens
+	}
+	return out.findings, l
 }

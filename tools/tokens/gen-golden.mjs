@@ -57,16 +57,27 @@ const files = [];
 walk(path.join(goroot, "src"), [".go", ".s", ".txt", ".html", ".json"], files, 20000);
 walk(path.join(goroot, "doc"), [".html", ".md", ".txt"], files, 21000);
 walk("/usr/share/doc", ["copyright", ".txt", ".md", "README", "changelog", "NEWS"], files, 24000);
+// Multilingual real text: the non-English word lists of npm @faker-js/faker and
+// Python's CJK test texts, when present.
+const multiFiles = [];
+walk(path.join(nodeDir, "node_modules", "@faker-js", "faker", "dist", "cjs", "locales"), [".js"], multiFiles, 5000);
+for (let i = multiFiles.length - 1; i >= 0; i--) if (/\/en[_/]/.test(multiFiles[i])) multiFiles.splice(i, 1);
+for (const dir of ["/usr/lib/python3/test/cjkencodings"].concat(
+  (() => { try { return fs.readdirSync("/root/.pyenv/versions").sort().map((v) => `/root/.pyenv/versions/${v}/lib/python${v.split(".").slice(0, 2).join(".")}/test/cjkencodings`); } catch { return []; } })())) {
+  try { for (const f of fs.readdirSync(dir).sort()) if (f.endsWith("-utf8.txt")) multiFiles.push(path.join(dir, f)); } catch {}
+}
+console.error(`real text: ${files.length} files; multilingual: ${multiFiles.length} files`);
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-function realChunk() {
+function realChunk(from = files, lens = [40, 200, 600, 1200]) {
   for (let tries = 0; tries < 20; tries++) {
-    const f = pick(files);
+    if (from.length === 0) break;
+    const f = pick(from);
     let buf;
     try { buf = fs.readFileSync(f); } catch { continue; }
     if (buf.length === 0 || buf.length > 4 << 20) continue;
     let text;
     try { text = utf8.decode(buf); } catch { continue; }
-    const len = 1 + int(pick([40, 200, 600, 2000]));
+    const len = 1 + int(pick(lens));
     const start = int(Math.max(1, text.length - len));
     let s = Array.from(text.slice(start, start + len)).join(""); // drop a split surrogate pair
     s = s.replace(/[\uD800-\uDFFF]/g, "");
@@ -177,12 +188,42 @@ function mutate(s) {
   return a.join("");
 }
 
-const gens = [
-  [0.30, realChunk], [0.06, () => mutate(realChunk())], [0.20, synthetic], [0.06, emojiSeq], [0.10, codeSnippet],
+function longPiece() {
+  // One long piece (> 96 bytes), so the heap-based merge is checked against the reference.
+  const n = 40 + int(400);
+  const kinds = [
+    () => fromRange([[0x4e00, 0x9fff]]), () => fromRange([[0x3040, 0x30ff]]), () => fromRange(ranges.thai),
+    () => fromRange([[0x621, 0x64a]]), () => fromRange(ranges.emoji), () => pick(["=", "-", "*", "#", "~", "=-", "/*"]),
+    () => pick([" ", "\t", "\n", "\r\n", "  \n"]), () => fromRange([[0x61, 0x7a]]), () => pick(["ab", "ba", "aa", "th", "e"]),
+    () => fromRange([[0x410, 0x44f]]), () => fromRange([[0xac00, 0xd7a3]]),
+  ];
+  const k = pick(kinds);
+  let s = rnd() < 0.3 ? " " : "";
+  for (let i = 0; i < n; i++) s += k();
+  return s + pick(["", " x", "\n", "'s", "1"]);
+}
+const gens = [[0.04, longPiece], [0.06, () => realChunk(multiFiles, [40, 120, 300])], 
+  [0.20, () => realChunk()], [0.06, () => mutate(realChunk())], [0.20, synthetic], [0.06, emojiSeq], [0.10, codeSnippet],
   [0.07, crlfMix], [0.06, digitsCase], [0.08, contractionCase], [0.07, () => { let s = ""; for (let i = 0, n = 1 + int(30); i < n; i++) s += randomCodePoint(); return s; }],
 ];
 const strings = new Set();
-// Every single special and every 2-atom combination of the hand-picked cases, first.
+// Code points whose class differs between Go's Unicode 15 tables and the
+// reference's Unicode 16 ones (written by TestClassesVsGoUnicode -update): each in
+// contexts where its class decides the split.
+const diffFile = path.join("testdata", "tokens", "unicode16-diff.txt");
+if (fs.existsSync(diffFile)) {
+  const cps = fs.readFileSync(diffFile, "utf8").split("\n").filter(Boolean).map((h) => parseInt(h, 16));
+  for (const c of cps) {
+    const s = cp(c);
+    const ctx = [s + "Ab's", "A" + s + "b", " " + s + s + "1" + s, "x" + s + "'S\n" + s + "\u0301"];
+    strings.add(ctx[int(ctx.length)]);
+  }
+}
+// 'ſ (U+017F) contractions in contexts where matching them as 's changes the count.
+for (const w of ["I", "it", "He", "we", "don", "IT", "x", "A", "that", "Let", " you", "ſ"]) {
+  for (const suf of ["'ſ", "'ſt", "'ſs", "'ſ ", "'ſ\n", "'ſſ", "'ſa", "'ſtop", "'ſhe", "'ſ'", "'ſ.", "'Ŀl"]) strings.add(w + suf);
+}
+// Every hand-picked special, white-space run and contraction alone and in a short context, first.
 for (const a of specials.concat(ws, contractions)) { strings.add(a); strings.add("a" + a); strings.add(a + "a"); strings.add(" " + a + " x"); }
 while (strings.size < N) {
   let r = rnd(), g = gens[gens.length - 1][1];
