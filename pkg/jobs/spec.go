@@ -89,6 +89,7 @@ func catalogueMethod(method string) string {
 // CheckError lists every problem the local checks found; nothing was sent.
 type CheckError struct{ Problems []string }
 
+// Error lists the problems, one per line when there are several.
 func (e *CheckError) Error() string {
 	if len(e.Problems) == 1 {
 		return e.Problems[0]
