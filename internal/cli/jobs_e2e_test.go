@@ -27,15 +27,9 @@ func TestEndToEndValidateSplitSubmit(t *testing.T) {
 	}
 	code, manifest, errOut := run(t, nil, "split", in, "--train", train, "--valid", valid)
 	if code != 0 {
-		if strings.Contains(errOut, "No help topic for") || strings.Contains(errOut, "not implemented") || strings.Contains(errOut, "flag provided but not defined") {
-			t.Skipf("ftprep split is not on this branch yet: %s", errOut)
-		}
 		t.Fatalf("split: exit %d: %s", code, errOut)
 	}
 	code, out, errOut := run(t, bytes.NewReader([]byte(manifest)), args([]string{"submit"}, conn, "--model", "gpt-4.1-mini-2025-04-14", "--wait", "-")...)
-	if code != 0 && strings.Contains(errOut, "upload: not implemented yet") {
-		t.Skip("upload.Upload is a placeholder on this branch")
-	}
 	if code != 0 {
 		t.Fatalf("submit: exit %d\n%s%s", code, out, errOut)
 	}

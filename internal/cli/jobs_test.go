@@ -188,7 +188,10 @@ func TestJobsCommands(t *testing.T) {
 		t.Errorf("second pause: %s", out)
 	}
 	step(0, "jobs", "resume", "ftjob-0001")
-	out := step(0, "jobs", "events", "--follow", "ftjob-0001")
+	if out := step(ExitFindings, "results", "ftjob-0001"); !strings.Contains(out, "has no result file yet") {
+		t.Errorf("results of a running job: %s", out)
+	}
+	out := step(0, "jobs", "events", "ftjob-0001", "--follow")
 	if !strings.Contains(out, "Job paused.") || !strings.Contains(out, "Job resumed.") || !strings.Contains(out, "Job succeeded.") {
 		t.Errorf("events --follow: %s", out)
 	}

@@ -114,6 +114,7 @@ func Params(s Spec, kind azconn.Kind) openai.FineTuningJobNewParams {
 // model, training file and suffix exists.
 type DuplicateError struct{ Job View }
 
+// Error names the job that blocks the submission and the way around it.
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("an identical job is already %s: %s (model %s, training file %s); not submitting it again (use --force to submit anyway)",
 		e.Job.Status, e.Job.ID, e.Job.Model, e.Job.TrainingFile)

@@ -52,7 +52,7 @@ func TestLifecycleSucceeded(t *testing.T) {
 	for _, surface := range []string{azconn.DefaultAPIVersion, "v1"} {
 		t.Run(surface, func(t *testing.T) {
 			fake, client := fakeClient(t, surface)
-			fake.Outcome = func(map[string]any) fakeaoai.JobOutcome { return fakeaoai.JobOutcome{Steps: 150} }
+			fake.Outcome = func(map[string]any) fakeaoai.JobOutcome { return fakeaoai.JobOutcome{Steps: 110} }
 			job, err := Create(context.Background(), client, azconn.AzureDeployments, spec, false)
 			if err != nil {
 				t.Fatal(err)
@@ -68,9 +68,9 @@ func TestLifecycleSucceeded(t *testing.T) {
 			if got := strings.Join(statuses, ","); got != "running,succeeded" {
 				t.Errorf("statuses = %s", got)
 			}
-			// 1 enqueued + 1 started + 150 metrics + 2 at the end: more than one page of 100.
-			if len(events) != 154 {
-				t.Errorf("%d events, want 154 (every event once, across pages)", len(events))
+			// 1 enqueued + 1 started + 110 metrics + 2 at the end: more than one page of 100.
+			if len(events) != 114 {
+				t.Errorf("%d events, want 114 (every event once, across pages)", len(events))
 			}
 			if events[0] != "Job enqueued. Waiting for jobs ahead to complete." || events[len(events)-1] != "Job succeeded." {
 				t.Errorf("events out of order: first %q, last %q", events[0], events[len(events)-1])

@@ -89,6 +89,7 @@ func catalogueMethod(method string) string {
 // CheckError lists every problem the local checks found; nothing was sent.
 type CheckError struct{ Problems []string }
 
+// Error lists the problems, one per line when there are several.
 func (e *CheckError) Error() string {
 	if len(e.Problems) == 1 {
 		return e.Problems[0]
@@ -292,8 +293,22 @@ func detect(r io.Reader) (Data, error) {
 }
 
 // lineFormat classifies one example: DPO (preferred/non-preferred outputs), RFT
-// (messages ending without an assistant answer) or chat.
+// (messages ending without an assistant answer, plus the fields the grader
+// reads) or chat. A chat example that merely lacks its answer stays chat, so
+// the validator, not the method check, reports it.
 func lineFormat(line []byte) string {
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(line, &keys) != nil {
+		return ""
+	}
+	extra := 0
+	for k := range keys {
+		switch k {
+		case "messages", "tools", "functions", "parallel_tool_calls", "metadata":
+		default:
+			extra++
+		}
+	}
 	var ex struct {
 		Messages []struct {
 			Role string `json:"role"`
@@ -308,7 +323,7 @@ func lineFormat(line []byte) string {
 	switch {
 	case ex.PreferredOutput != nil || ex.NonPreferredOutput != nil:
 		return "dpo"
-	case len(ex.Messages) > 0 && ex.Messages[len(ex.Messages)-1].Role != "assistant":
+	case len(ex.Messages) > 0 && ex.Messages[len(ex.Messages)-1].Role != "assistant" && extra > 0:
 		return "rft"
 	case len(ex.Messages) > 0:
 		return "chat"

@@ -167,6 +167,7 @@ func TestDetect(t *testing.T) {
 		{"rft", `{"messages":[{"role":"user","content":"2+2"}],"answer":"4"}`, Data{Format: "rft"}},
 		{"image later", `{"messages":[{"role":"assistant","content":"a"}]}` + "\n" +
 			`{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:"}}]},{"role":"assistant","content":"b"}]}`, Data{Format: "chat", Images: true}},
+		{"chat without its answer stays chat", `{"messages":[{"role":"user","content":"hi"}]}`, Data{Format: "chat"}},
 		{"garbage", "not json\n", Data{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

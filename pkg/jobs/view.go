@@ -37,6 +37,7 @@ type JobError struct {
 	Param   string `json:"param,omitempty"`
 }
 
+// String renders "code: message (param)".
 func (e *JobError) String() string {
 	s := e.Message
 	if e.Code != "" {
