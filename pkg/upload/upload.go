@@ -149,8 +149,13 @@ func scan(ctx context.Context, r io.Reader, path string, o Options) (sha, md5sum
 	return hex.EncodeToString(hs.Sum(nil)), hex.EncodeToString(hm.Sum(nil)), res, err
 }
 
+// statusMu serialises status lines: parts report from their own goroutines.
+var statusMu sync.Mutex
+
 func (o Options) status(format string, a ...any) {
 	if o.Status != nil {
+		statusMu.Lock()
+		defer statusMu.Unlock()
 		fmt.Fprintf(o.Status, format+"\n", a...)
 	}
 }

@@ -182,7 +182,8 @@ func TestUploadInParts(t *testing.T) {
 			if tc.fault != nil {
 				s.Fail(*tc.fault)
 			}
-			o := opts(nil)
+			var status bytes.Buffer // written from the part goroutines (go test -race)
+			o := opts(&status)
 			o.PartSize = 1024
 			var sent atomic.Int64
 			o.Progress = func(s, _ int64) { sent.Store(s) }
