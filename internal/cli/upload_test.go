@@ -33,7 +33,8 @@ func upRun(t *testing.T, args ...string) (int, string, string) {
 func upFile(t *testing.T, name string, lines int) string {
 	t.Helper()
 	var b strings.Builder
-	for i := range lines {
+	b.WriteString("\ufeff")         // Azure's guide asks for a UTF-8 BOM
+	for i := range max(lines, 10) { // and at least 10 examples
 		fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"q%d"},{"role":"assistant","content":"a%d"}]}`+"\n", i, i)
 	}
 	p := filepath.Join(t.TempDir(), name)

@@ -20,11 +20,12 @@ import (
 
 const key = "test-key-5c1e7a"
 
-// chatFile writes n chat examples to a temporary file and returns its path and content.
+// chatFile writes n (at least 10) chat examples to a temporary file and returns its path and content.
 func chatFile(t *testing.T, n int) (string, []byte) {
 	t.Helper()
 	var b bytes.Buffer
-	for i := range n {
+	b.WriteString("\ufeff")     // Azure's guide asks for a UTF-8 BOM
+	for i := range max(n, 10) { // and at least 10 examples
 		fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"question %d"},{"role":"assistant","content":"answer %d"}]}`+"\n", i, i)
 	}
 	p := filepath.Join(t.TempDir(), "train.jsonl")
@@ -115,7 +116,9 @@ func TestUploadIsIdempotent(t *testing.T) {
 		t.Errorf("--force upload = %+v", forced)
 	}
 	// Changed content → a new name → a new upload.
-	if err := os.WriteFile(path, []byte(`{"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]}`+"\n"), 0o644); err != nil {
+	changedPath, _ := chatFile(t, 11)
+	b, _ := os.ReadFile(changedPath)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	changed, err := upload.Upload(ctx, c, cfg, path, opts(nil))
