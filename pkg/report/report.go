@@ -108,6 +108,12 @@ type FileResult struct {
 	Findings []Finding      `json:"findings"`
 	Counts   map[string]int `json:"counts"`
 	Tokens   *TokenStats    `json:"tokens"`
+	// Errors and Warnings count the findings by severity (set by Tally, before any cap).
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	// Omitted counts, per rule, the findings a per-rule cap left out of Findings
+	// (set by CapPerRule; absent when nothing was left out).
+	Omitted map[string]int `json:"omitted,omitempty"`
 }
 
 // Result is the outcome of validating one or more files.
