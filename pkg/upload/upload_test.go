@@ -313,3 +313,24 @@ func TestV1SetsExpiry(t *testing.T) {
 		t.Errorf("v1 request path = %s", r[len(r)-1].Raw)
 	}
 }
+
+func TestOpenAIPlatformInParts(t *testing.T) {
+	s := fakeaoai.New(t)
+	s.APIKey = key
+	cfg := azconn.Config{OpenAIKey: key, BaseURL: s.URL + "/v1", MaxRetries: -1}
+	path, content := chatFile(t, 30)
+	o := opts(nil)
+	o.PartSize = 2048
+	f, err := upload.Upload(context.Background(), openaiClient(t, cfg), cfg, path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Files(); len(st) != 1 || !bytes.Equal(st[0].Content, content) || f.Status != "processed" {
+		t.Errorf("platform upload %+v", f)
+	}
+	for _, r := range s.Requests() {
+		if !strings.HasPrefix(r.Raw, "/v1/") || r.Auth != "bearer" {
+			t.Errorf("request %+v, want /v1/... with a bearer key", r)
+		}
+	}
+}
