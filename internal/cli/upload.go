@@ -217,11 +217,14 @@ func (a *app) printFindings(ie *upload.InvalidError) {
 			fmt.Fprintf(a.err, "... and %d more; run: ftprep validate %s\n", len(ie.Result.Findings)-most, ie.Result.Path)
 			break
 		}
-		pos := fmt.Sprint(f.Line)
-		if f.Column > 0 {
-			pos += fmt.Sprintf(":%d", f.Column)
+		pos := "" // whole-file findings have no line
+		if f.Line > 0 {
+			pos = fmt.Sprintf(":%d", f.Line)
+			if f.Column > 0 {
+				pos += fmt.Sprintf(":%d", f.Column)
+			}
 		}
-		fmt.Fprintf(a.err, "%s:%s: %s: %s [%s]\n", ie.Result.Path, pos, f.Severity, f.Message, f.Rule)
+		fmt.Fprintf(a.err, "%s%s: %s: %s [%s]\n", ie.Result.Path, pos, f.Severity, f.Message, f.Rule)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ftprep/ftprep/internal/fakeaoai"
+	"github.com/ftprep/ftprep/pkg/testenv"
 )
 
 const upKey = "cli-secret-key-9f8e7d"
@@ -32,7 +33,8 @@ func upRun(t *testing.T, args ...string) (int, string, string) {
 func upFile(t *testing.T, name string, lines int) string {
 	t.Helper()
 	var b strings.Builder
-	for i := range lines {
+	b.WriteString("\ufeff")         // Azure's guide asks for a UTF-8 BOM
+	for i := range max(lines, 10) { // and at least 10 examples
 		fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"q%d"},{"role":"assistant","content":"a%d"}]}`+"\n", i, i)
 	}
 	p := filepath.Join(t.TempDir(), name)
@@ -157,5 +159,32 @@ func TestUploadHelpHidesSecrets(t *testing.T) {
 		if strings.Contains(out.String()+errb.String(), upKey) {
 			t.Errorf("%s --help shows a secret from the environment", cmd)
 		}
+	}
+}
+
+func TestImportCLI(t *testing.T) {
+	az := testenv.Azurite(t)
+	s, conn := upFake(t)
+	connStr := testenv.AzuriteDevConnString(az.URL)
+	p := upFile(t, "big.jsonl", 30)
+	code, out, errs := upRun(t, append([]string{"import", "--container", "training", "--connection-string", connStr, "--format", "json"}, append(conn, p)...)...)
+	if code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	var got struct {
+		Files []struct{ ID, Status, Blob string } `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Files) != 1 || got.Files[0].Status != "processed" {
+		t.Fatalf("stdout %q: %v", out, err)
+	}
+	if !strings.Contains(got.Files[0].Blob, "/training/big.sha256-") || strings.Contains(out+errs, "sig=") {
+		t.Errorf("blob %q; output mentions a signature:\n%s%s", got.Files[0].Blob, out, errs)
+	}
+	key := connStr[strings.Index(connStr, "AccountKey=")+11 : strings.Index(connStr, ";BlobEndpoint")]
+	if strings.Contains(out+errs, key) {
+		t.Error("output holds the storage account key")
+	}
+	if f := s.Files(); len(f) != 1 || !strings.Contains(f[0].ContentURL, "sig=") {
+		t.Errorf("service files %+v", f)
 	}
 }

@@ -22,6 +22,7 @@ type ServiceError struct {
 	Err     error  // the underlying error
 }
 
+// Error renders the status, the service's message and the hint on a second line.
 func (e *ServiceError) Error() string {
 	var b strings.Builder
 	if e.Op != "" {
@@ -44,6 +45,7 @@ func (e *ServiceError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying error (an *openai.Error or a transport error).
 func (e *ServiceError) Unwrap() error { return e.Err }
 
 // Explain turns an error from a service call into a ServiceError that names the

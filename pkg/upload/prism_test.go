@@ -52,6 +52,7 @@ func TestPrismContract(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			var b bytes.Buffer
+			b.WriteString("\ufeff")
 			for i := range 40 {
 				fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"q%d"},{"role":"assistant","content":"a%d"}]}`+"\n", i, i)
 			}

@@ -84,6 +84,7 @@ type File struct {
 // InvalidError is returned when the local validation refuses a file; nothing was sent.
 type InvalidError struct{ Result report.FileResult }
 
+// Error says what happened and what to do.
 func (e *InvalidError) Error() string { return e.Result.Path + ": invalid training data, not uploaded" }
 
 // TooLargeError is returned for files above the upload limit; nothing was sent.
@@ -92,6 +93,7 @@ type TooLargeError struct {
 	Bytes, Max int64
 }
 
+// Error says what happened and what to do.
 func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s: %s is above the %s upload limit; import it from Azure Blob Storage instead: ftprep import %s --container NAME (--connection-string or --account-url)",
 		e.Path, human(e.Bytes), human(e.Max), e.Path)
@@ -103,6 +105,7 @@ type ProcessingError struct {
 	Details string // the service's status details
 }
 
+// Error says what happened and what to do.
 func (e *ProcessingError) Error() string {
 	d := e.Details
 	if d == "" {
@@ -117,6 +120,7 @@ type TimeoutError struct {
 	Timeout time.Duration
 }
 
+// Error says what happened and what to do.
 func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("%s (%s): still %s after %s; check later with: ftprep files show %s", e.File.ID, e.File.Filename, e.File.Status, e.Timeout, e.File.ID)
 }
@@ -149,8 +153,13 @@ func scan(ctx context.Context, r io.Reader, path string, o Options) (sha, md5sum
 	return hex.EncodeToString(hs.Sum(nil)), hex.EncodeToString(hm.Sum(nil)), res, err
 }
 
+// statusMu serialises status lines: parts report from their own goroutines.
+var statusMu sync.Mutex
+
 func (o Options) status(format string, a ...any) {
 	if o.Status != nil {
+		statusMu.Lock()
+		defer statusMu.Unlock()
 		fmt.Fprintf(o.Status, format+"\n", a...)
 	}
 }

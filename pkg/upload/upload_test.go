@@ -20,11 +20,12 @@ import (
 
 const key = "test-key-5c1e7a"
 
-// chatFile writes n chat examples to a temporary file and returns its path and content.
+// chatFile writes n (at least 10) chat examples to a temporary file and returns its path and content.
 func chatFile(t *testing.T, n int) (string, []byte) {
 	t.Helper()
 	var b bytes.Buffer
-	for i := range n {
+	b.WriteString("\ufeff")     // Azure's guide asks for a UTF-8 BOM
+	for i := range max(n, 10) { // and at least 10 examples
 		fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"question %d"},{"role":"assistant","content":"answer %d"}]}`+"\n", i, i)
 	}
 	p := filepath.Join(t.TempDir(), "train.jsonl")
@@ -115,7 +116,9 @@ func TestUploadIsIdempotent(t *testing.T) {
 		t.Errorf("--force upload = %+v", forced)
 	}
 	// Changed content → a new name → a new upload.
-	if err := os.WriteFile(path, []byte(`{"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]}`+"\n"), 0o644); err != nil {
+	changedPath, _ := chatFile(t, 11)
+	b, _ := os.ReadFile(changedPath)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	changed, err := upload.Upload(ctx, c, cfg, path, opts(nil))
@@ -182,7 +185,8 @@ func TestUploadInParts(t *testing.T) {
 			if tc.fault != nil {
 				s.Fail(*tc.fault)
 			}
-			o := opts(nil)
+			var status bytes.Buffer // written from the part goroutines (go test -race)
+			o := opts(&status)
 			o.PartSize = 1024
 			var sent atomic.Int64
 			o.Progress = func(s, _ int64) { sent.Store(s) }
@@ -307,5 +311,26 @@ func TestV1SetsExpiry(t *testing.T) {
 	}
 	if r := s.Requests(); !strings.HasPrefix(r[len(r)-1].Raw, "/openai/v1/files") {
 		t.Errorf("v1 request path = %s", r[len(r)-1].Raw)
+	}
+}
+
+func TestOpenAIPlatformInParts(t *testing.T) {
+	s := fakeaoai.New(t)
+	s.APIKey = key
+	cfg := azconn.Config{OpenAIKey: key, BaseURL: s.URL + "/v1", MaxRetries: -1}
+	path, content := chatFile(t, 30)
+	o := opts(nil)
+	o.PartSize = 2048
+	f, err := upload.Upload(context.Background(), openaiClient(t, cfg), cfg, path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Files(); len(st) != 1 || !bytes.Equal(st[0].Content, content) || f.Status != "processed" {
+		t.Errorf("platform upload %+v", f)
+	}
+	for _, r := range s.Requests() {
+		if !strings.HasPrefix(r.Raw, "/v1/") || r.Auth != "bearer" {
+			t.Errorf("request %+v, want /v1/... with a bearer key", r)
+		}
 	}
 }
