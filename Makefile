@@ -4,7 +4,7 @@ GO        ?= go
 BIN       ?= bin/ftprep
 # Packages with concurrent code: run under the race detector in `make test`.
 RACE_PKGS ?= ./pkg/validate/... ./pkg/jsonl/... ./pkg/tokens/... ./pkg/split/... ./pkg/fix/... ./pkg/atomicfile/... \
-             ./pkg/upload/... ./internal/fakeaoai/... ./pkg/jobs/... ./pkg/deploy/... ./internal/fakearm/... ./pkg/chat/...
+             ./pkg/upload/... ./pkg/azconn/... ./internal/fakeaoai/... ./pkg/jobs/... ./pkg/results/... ./pkg/deploy/... ./internal/fakearm/... ./pkg/chat/...
 FUZZTIME  ?= 10s
 NODE_DIR  ?= tools/node
 
