@@ -90,13 +90,11 @@ func (a *app) fixCommand() *ucli.Command {
 			default:
 				return usageErr("fix: --bom must be add, remove or keep")
 			}
-			if o.Target != "azure" && o.Target != "openai" {
-				return usageErr("fix: --target must be azure or openai")
+			if err := checkTarget("fix", o.Target); err != nil {
+				return err
 			}
-			switch o.Format {
-			case "", "text", "json":
-			default:
-				return usageErr("fix: --format must be text or json")
+			if err := checkAutoFormat("fix", o.Format); err != nil {
+				return err
 			}
 			return a.runFix(ctx, o)
 		},

@@ -37,17 +37,6 @@ func intervalFlag() ucli.Flag {
 	return &ucli.DurationFlag{Name: "interval", Usage: "time between polls while following a job", Value: 10 * time.Second}
 }
 
-func formatFlag() ucli.Flag {
-	return &ucli.StringFlag{Name: "format", Usage: "output format: text or json", Value: "text"}
-}
-
-func checkFormat(f string) error {
-	if f != "text" && f != "json" {
-		return usageErr("--format %q: want text or json", f)
-	}
-	return nil
-}
-
 func (a *app) submitCommand() *ucli.Command {
 	flags := []ucli.Flag{
 		&ucli.StringFlag{Name: "model", Usage: "base model, fine-tuned model (BASE.ft-...) or checkpoint to fine-tune"},

@@ -97,8 +97,8 @@ func (a *app) splitCommand() *ucli.Command {
 			if o.SkipInvalid != (o.Rejects != "") {
 				return usageErr("split: --skip-invalid and --rejects PATH go together (invalid lines are never dropped silently)")
 			}
-			if o.Target != "azure" && o.Target != "openai" {
-				return usageErr("split: --target must be azure or openai, got %q", o.Target)
+			if err := checkTarget("split", o.Target); err != nil {
+				return err
 			}
 			if o.MaxTrainExamples < 0 {
 				return usageErr("split: --max-train-examples must be positive")
@@ -113,10 +113,8 @@ func (a *app) splitCommand() *ucli.Command {
 			if o.GroupBy != "" && !strings.HasPrefix(o.GroupBy, "/") {
 				return usageErr("split: --group-by takes a JSON pointer such as /messages/1/content, got %q", o.GroupBy)
 			}
-			switch o.Format {
-			case "", "text", "json":
-			default:
-				return usageErr("split: --format must be text or json")
+			if err := checkAutoFormat("split", o.Format); err != nil {
+				return err
 			}
 			return a.runSplit(ctx, o)
 		},

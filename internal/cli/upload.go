@@ -26,7 +26,7 @@ func uploadFlags() []ucli.Flag {
 		&ucli.BoolFlag{Name: "no-validate", Usage: "skip the local validation (not recommended)"},
 		&ucli.BoolFlag{Name: "force", Usage: "send the file even when an identical one (same name, size and SHA-256) is already on the service"},
 		&ucli.DurationFlag{Name: "timeout", Usage: "how long to wait for processing", Value: 30 * time.Minute},
-		&ucli.StringFlag{Name: "format", Usage: "output format: text or json", Value: "text"},
+		formatFlag(),
 		&ucli.StringFlag{Name: "model", Usage: "model the data is for (validation: context limit, encoding)"},
 		&ucli.StringFlag{Name: "method", Usage: "training method for validation: auto, sft, dpo or rft", Value: "auto"},
 		&ucli.DurationFlag{Name: "expires-after", Usage: "let the service delete the file this long after upload (1h to 720h; default never, 720h on the v1 surface)"},
@@ -47,8 +47,8 @@ func (a *app) readUploadOpts(cmd *ucli.Command) (uploadOpts, error) {
 	if len(o.files) == 0 {
 		return o, usageErr("%s: name at least one FILE (see --help)", cmd.Name)
 	}
-	if o.format != "text" && o.format != "json" {
-		return o, usageErr("--format must be text or json, not %q", o.format)
+	if err := checkFormat(o.format); err != nil {
+		return o, err
 	}
 	o.up = upload.Options{
 		NoValidate: cmd.Bool("no-validate"), Force: cmd.Bool("force"), NoWait: cmd.Bool("no-wait"),
@@ -268,7 +268,7 @@ func (b *bar) done() {
 }
 
 func (a *app) filesCommand() *ucli.Command {
-	format := &ucli.StringFlag{Name: "format", Usage: "output format: text or json", Value: "text"}
+	format := formatFlag()
 	// withClient checks usage (args: -1 = none, 1 = exactly one, 2 = one or more), then builds the client.
 	withClient := func(args int, run func(ctx context.Context, cmd *ucli.Command, c openai.Client, cfg azconn.Config) error) ucli.ActionFunc {
 		return func(ctx context.Context, cmd *ucli.Command) error {
@@ -280,8 +280,10 @@ func (a *app) filesCommand() *ucli.Command {
 			case args == 2 && n == 0:
 				return usageErr("files %s: name at least one ID", cmd.Name)
 			}
-			if f := cmd.String("format"); f != "" && f != "text" && f != "json" {
-				return usageErr("--format must be text or json, not %q", f)
+			if f := cmd.String("format"); f != "" { // subcommands without --format
+				if err := checkFormat(f); err != nil {
+					return err
+				}
 			}
 			cfg := connConfig(cmd)
 			c, err := dataClient(cfg)
