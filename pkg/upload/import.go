@@ -62,39 +62,13 @@ func Import(ctx context.Context, client openai.Client, cfg azconn.Config, path s
 	if o.ConnectionString == "" && o.AccountURL == "" {
 		return File{}, errors.New("import: a storage account is needed: --connection-string (AZURE_STORAGE_CONNECTION_STRING) or --account-url with Microsoft Entra ID")
 	}
-	f, err := os.Open(path)
+	f, out, md5sum, err := prepare(ctx, path, 0, "import", o.Options)
 	if err != nil {
 		return File{}, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return File{}, err
-	}
-	if st.Size() == 0 {
-		return File{}, fmt.Errorf("%s: empty file, not imported", path)
-	}
-	sha, md5sum, res, err := scan(ctx, f, path, o.Options)
-	if err != nil {
-		return File{}, err
-	}
-	if !res.OK {
-		return File{}, &InvalidError{Result: res}
-	}
-	out := File{Filename: RemoteName(path, sha), Bytes: st.Size(), SHA256: sha}
-	if !o.Force {
-		found, err := findExisting(ctx, client, out.Filename, out.Bytes)
-		if err != nil {
-			return File{}, cfg.Explain("look for an identical file", err)
-		}
-		if found != nil {
-			out.ID, out.Status, out.Reused = found.ID, string(found.Status), true
-			o.status("%s: identical file already on the service as %s (%s); not imported again (--force to import anyway)", path, out.ID, out.Status)
-			if o.NoWait || out.Status == "processed" {
-				return out, nil
-			}
-			return wait(ctx, client, cfg, out, o.Options)
-		}
+	if r, ok, err := reuse(ctx, client, cfg, path, "import", out, o.Options); ok || err != nil {
+		return r, err
 	}
 
 	st2, err := newStore(o)

@@ -167,45 +167,15 @@ func (o Options) status(format string, a ...any) {
 // Upload validates path, uploads it with purpose fine-tune (reusing an identical
 // file already on the service unless o.Force) and waits until it is processed.
 func Upload(ctx context.Context, client openai.Client, cfg azconn.Config, path string, o Options) (File, error) {
-	f, err := os.Open(path)
+	f, out, md5sum, err := prepare(ctx, path, cmpOr(o.MaxBytes, MaxUpload), "upload", o)
 	if err != nil {
 		return File{}, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return File{}, err
+	if r, ok, err := reuse(ctx, client, cfg, path, "upload", out, o); ok || err != nil {
+		return r, err
 	}
-	size := st.Size()
-	if max := cmpOr(o.MaxBytes, MaxUpload); size > max {
-		return File{}, &TooLargeError{Path: path, Bytes: size, Max: max}
-	}
-	if size == 0 {
-		return File{}, fmt.Errorf("%s: empty file, not uploaded", path)
-	}
-	sha, md5sum, res, err := scan(ctx, f, path, o)
-	if err != nil {
-		return File{}, err
-	}
-	if !res.OK {
-		return File{}, &InvalidError{Result: res}
-	}
-	out := File{Filename: RemoteName(path, sha), Bytes: size, SHA256: sha}
-
-	if !o.Force {
-		found, err := findExisting(ctx, client, out.Filename, size)
-		if err != nil {
-			return File{}, cfg.Explain("look for an identical file", err)
-		}
-		if found != nil {
-			out.ID, out.Status, out.Reused = found.ID, string(found.Status), true
-			o.status("%s: identical file already on the service as %s (%s); not uploaded again (--force to upload anyway)", path, out.ID, out.Status)
-			if o.NoWait || out.Status == "processed" {
-				return out, nil
-			}
-			return wait(ctx, client, cfg, out, o)
-		}
-	}
+	size := out.Bytes
 
 	o.status("%s: uploading %s as %s", path, human(size), out.Filename)
 	partSize := cmpOr(o.PartSize, PartLimit)
@@ -237,6 +207,68 @@ func Upload(ctx context.Context, client openai.Client, cfg azconn.Config, path s
 		return out, nil
 	}
 	return wait(ctx, client, cfg, out, o)
+}
+
+// prepare opens path, refuses an empty file (or one larger than max, when
+// max > 0), validates and hashes it in one pass and names it for the service.
+// It returns the open file (the caller closes it), the File with Filename,
+// Bytes and SHA256 set, and the MD5 digest. verb ("upload" or "import") words
+// the errors.
+func prepare(ctx context.Context, path string, max int64, verb string, o Options) (*os.File, File, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, File{}, "", err
+	}
+	out, md5sum, err := check(ctx, f, path, max, verb, o)
+	if err != nil {
+		f.Close()
+		return nil, File{}, "", err
+	}
+	return f, out, md5sum, nil
+}
+
+func check(ctx context.Context, f *os.File, path string, max int64, verb string, o Options) (File, string, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return File{}, "", err
+	}
+	size := st.Size()
+	if max > 0 && size > max {
+		return File{}, "", &TooLargeError{Path: path, Bytes: size, Max: max}
+	}
+	if size == 0 {
+		return File{}, "", fmt.Errorf("%s: empty file, not %sed", path, verb)
+	}
+	sha, md5sum, res, err := scan(ctx, f, path, o)
+	if err != nil {
+		return File{}, "", err
+	}
+	if !res.OK {
+		return File{}, "", &InvalidError{Result: res}
+	}
+	return File{Filename: RemoteName(path, sha), Bytes: size, SHA256: sha}, md5sum, nil
+}
+
+// reuse looks for a file identical to out on the service (unless o.Force).
+// When there is one it returns it, waited for unless o.NoWait, and true.
+func reuse(ctx context.Context, client openai.Client, cfg azconn.Config, path, verb string, out File, o Options) (File, bool, error) {
+	if o.Force {
+		return File{}, false, nil
+	}
+	found, err := findExisting(ctx, client, out.Filename, out.Bytes)
+	if err != nil {
+		return File{}, false, cfg.Explain("look for an identical file", err)
+	}
+	if found == nil {
+		return File{}, false, nil
+	}
+	out.ID, out.Status, out.Reused = found.ID, string(found.Status), true
+	o.status("%s: identical file already on the service as %s (%s); not %sed again (--force to %s anyway)", path, out.ID, out.Status, verb, verb)
+	if o.NoWait || out.Status == "processed" {
+		return out, true, nil
+	}
+	out, err = wait(ctx, client, cfg, out, o)
+	return out, true, err
 }
 
 // findExisting returns a fine-tune file named name of size bytes that is usable
