@@ -75,7 +75,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 func (a *app) root() *ucli.Command {
-	return &ucli.Command{
+	root := &ucli.Command{
 		Name:  "ftprep",
 		Usage: "validate, split and submit fine-tuning datasets for Azure OpenAI and OpenAI",
 		Description: "ftprep moves every dataset failure the service would report late to your laptop and CI,\n" +
@@ -109,6 +109,19 @@ func (a *app) root() *ucli.Command {
 			a.deploymentsCommand(),
 			a.chatCommand(),
 		},
+	}
+	noSliceSeparator(root)
+	return root
+}
+
+// noSliceSeparator sets DisableSliceFlagSeparator on cmd and every
+// subcommand (urfave/cli reads it from the command that owns the flag, not
+// from the root), so a repeated slice flag is never split on commas:
+// `--metadata note=a,b` is one pair.
+func noSliceSeparator(cmd *ucli.Command) {
+	cmd.DisableSliceFlagSeparator = true
+	for _, c := range cmd.Commands {
+		noSliceSeparator(c)
 	}
 }
 

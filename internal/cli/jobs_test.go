@@ -320,3 +320,21 @@ func TestSubmitOpenAIPlatform(t *testing.T) {
 		t.Errorf("--training-type on OpenAI: exit %d %s", code, errOut)
 	}
 }
+
+// TestSubmitMetadataComma: a --metadata value may contain commas (urfave/cli
+// would otherwise split slice flags on them).
+func TestSubmitMetadataComma(t *testing.T) {
+	_, fake, conn := jobsFake(t)
+	code, _, errOut := run(t, nil, args([]string{"submit"}, conn, "--model", "gpt-4.1-mini-2025-04-14",
+		"--training-file", "file-train", "--metadata", "note=a,b", "--metadata", "team=ml")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if len(fake.Created) != 1 {
+		t.Fatalf("%d jobs created", len(fake.Created))
+	}
+	b, _ := json.Marshal(fake.Created[0])
+	if !strings.Contains(string(b), `"metadata":{"note":"a,b","team":"ml"}`) {
+		t.Errorf("request body %s", b)
+	}
+}
