@@ -228,11 +228,11 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 	if o.format == "json" && !isTerminal(a.err) {
 		status = io.Discard
 	}
-	up := func(path string) (string, error) {
+	up := func(path string, valid bool) (string, error) {
 		f, err := upload.Upload(ctx, client, o.conn, path, upload.Options{
 			NoWait:   o.noWait,
 			Status:   status,
-			Validate: validate.Options{Model: spec.Model, Target: targetOf(kind)},
+			Validate: validate.Options{Model: spec.Model, Target: targetOf(kind), Validation: valid},
 		})
 		if err != nil {
 			var inv *upload.InvalidError
@@ -246,12 +246,12 @@ func (a *app) runSubmit(ctx context.Context, o submitOptions) error {
 		return f.ID, nil
 	}
 	if trainLocal {
-		if spec.TrainingFile, err = up(o.trainingFile); err != nil {
+		if spec.TrainingFile, err = up(o.trainingFile, false); err != nil {
 			return err
 		}
 	}
 	if validLocal {
-		if spec.ValidationFile, err = up(o.validationFile); err != nil {
+		if spec.ValidationFile, err = up(o.validationFile, true); err != nil {
 			return err
 		}
 	}

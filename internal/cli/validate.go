@@ -32,6 +32,7 @@ type validateOptions struct {
 	Epochs      int
 	Quiet       bool
 	Color       string // auto, always, never
+	Kind        string // auto, train, valid: is each file training or validation data
 }
 
 // checkFlags are the data-check flags validate and stats share.
@@ -49,6 +50,7 @@ func (a *app) validateCommand() *ucli.Command {
 		&ucli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output: text, json, sarif or github (workflow annotations)"},
 		&ucli.IntFlag{Name: "max-findings", Usage: "show at most N findings per rule per file, 0 = all; counts stay exact", DefaultText: fmt.Sprintf("%d for text, all otherwise", textMaxFindings)},
 		&ucli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
+		&ucli.StringFlag{Name: "kind", Value: "auto", Usage: "train or valid: validation files may have fewer than 10 examples (a warning, not an error); auto: valid when the file name has a word val, valid, validation, eval, dev or test"},
 		&ucli.BoolFlag{Name: "no-tokens", Usage: "skip token counting and statistics"},
 		&ucli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "text: findings only, no summary; never a progress bar"},
 		&ucli.StringFlag{Name: "color", Value: "auto", Usage: "colour text output: auto (terminal and NO_COLOR unset), always or never"},
@@ -76,7 +78,12 @@ func (a *app) validateCommand() *ucli.Command {
 				Paths: cmd.Args().Slice(), Method: cmd.String("method"), Target: cmd.String("target"),
 				Model: cmd.String("model"), Format: cmd.String("format"), MaxFindings: int(cmd.Int("max-findings")),
 				Strict: cmd.Bool("strict"), NoTokens: cmd.Bool("no-tokens"), Epochs: int(cmd.Int("epochs")),
-				Quiet: cmd.Bool("quiet"), Color: cmd.String("color"),
+				Quiet: cmd.Bool("quiet"), Color: cmd.String("color"), Kind: cmd.String("kind"),
+			}
+			switch o.Kind {
+			case "auto", "train", "valid":
+			default:
+				return usageErr("--kind %q: want auto, train or valid", o.Kind)
 			}
 			if !cmd.IsSet("max-findings") && o.Format == "text" {
 				o.MaxFindings = textMaxFindings
@@ -167,10 +174,15 @@ func (a *app) warnModel(name string) {
 // validateAll runs the validator over every path and returns the results of
 // the inputs it could read; ioFailed is true when an input could not be read
 // (already reported on stderr).
-func (a *app) validateAll(ctx context.Context, paths []string, vo validate.Options, progress bool) (res report.Result, ioFailed bool, err error) {
+// byName decides per file, from its name, whether it holds validation data.
+func (a *app) validateAll(ctx context.Context, paths []string, vo validate.Options, progress, byName bool) (res report.Result, ioFailed bool, err error) {
 	res.Files = []report.FileResult{}
 	for _, p := range paths {
-		fr, ferr := a.validateOne(ctx, p, vo, progress)
+		fo := vo
+		if byName {
+			fo.Validation = validate.LooksLikeValidationFile(p)
+		}
+		fr, ferr := a.validateOne(ctx, p, fo, progress)
 		if ctx.Err() != nil {
 			return res, ioFailed, ioErr(ctx.Err())
 		}
@@ -234,7 +246,8 @@ func (a *app) runValidate(ctx context.Context, o validateOptions) error {
 		return usageErr("%v", err)
 	}
 	vo := validate.Options{Method: o.Method, Target: o.Target, Model: o.Model, NoTokens: o.NoTokens, Epochs: o.Epochs}
-	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, !o.Quiet)
+	vo.Validation = o.Kind == "valid"
+	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, !o.Quiet, o.Kind == "auto")
 	if err != nil {
 		return err
 	}
@@ -352,7 +365,7 @@ func (a *app) statsCommand() *ucli.Command {
 func (a *app) runStats(ctx context.Context, o statsOptions) error {
 	a.warnModel(o.Model)
 	vo := validate.Options{Method: o.Method, Model: o.Model, Epochs: o.Epochs}
-	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, true)
+	res, ioFailed, err := a.validateAll(ctx, o.Paths, vo, true, true)
 	if err != nil {
 		return err
 	}

@@ -145,7 +145,9 @@ func scan(ctx context.Context, r io.Reader, path string, o Options) (sha, md5sum
 		_, err = io.Copy(io.Discard, tee)
 		res = report.FileResult{Path: path, OK: true}
 	} else {
-		res, err = validate.Validate(ctx, tee, path, o.Validate)
+		vo := o.Validate
+		vo.Validation = vo.Validation || validate.LooksLikeValidationFile(path)
+		res, err = validate.Validate(ctx, tee, path, vo)
 		if err == nil {
 			_, err = io.Copy(io.Discard, tee) // validation reads to the end; make sure
 		}

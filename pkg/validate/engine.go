@@ -317,7 +317,17 @@ func (col *collector) finish() report.FileResult {
 		col.add(nil, "bom-missing", 0, "the file has no UTF-8 byte-order mark; Azure's guide requires one (ftprep fix --bom adds it)")
 	}
 	if res.Examples > 0 && res.Examples < MinExamples {
-		col.add(nil, "too-few-examples", 0, fmt.Sprintf("%d examples; fine-tuning needs at least %d", res.Examples, MinExamples))
+		if c.o.Validation {
+			// The 10-example minimum is documented for training files only
+			// (rules.md F11: unverified for validation files): warn, never fail.
+			n := len(col.res.Findings)
+			col.add(nil, "too-few-examples", 0, fmt.Sprintf("%d examples in a validation file; the service's minimum of %d is documented for training files (more validation examples give a steadier validation loss)", res.Examples, MinExamples))
+			for i := n; i < len(col.res.Findings); i++ {
+				col.res.Findings[i].Severity = report.Warning
+			}
+		} else {
+			col.add(nil, "too-few-examples", 0, fmt.Sprintf("%d examples; fine-tuning needs at least %d", res.Examples, MinExamples))
+		}
 	}
 	if c.o.Model != "" && !c.modelKnown {
 		col.add(nil, "model-unknown", 0, fmt.Sprintf("model %q is not in ftprep's catalogue; using %s and a %d-token limit", c.o.Model, models.DefaultEncoding, models.DefaultLimit))

@@ -317,20 +317,22 @@ func TestRealData(t *testing.T) {
 		"49595-HW1__biden.jsonl":                      {"json-invalid": 5},
 		"daneel__validation_set.jsonl":                {"tool-call-invalid": 79},
 		"openai-cookbook__toy_chat_fine_tuning.jsonl": {"too-few-examples": 1},
-		"akshata29-finetuning__conv_dpo_val.jsonl":    {"too-few-examples": 1},
-		"akshata29-finetuning__conv_sft_val.jsonl":    {"too-few-examples": 1},
 	}
 	// Warnings, as docs/validate-real-data.md lists them.
 	warnings := map[string]map[string]int{
 		"49595-HW1__biden.jsonl":                      {"blank-line": 3},
 		"GenAI-Autograding__validation_set.jsonl":     {"duplicate-example": 35},
 		"openai-cookbook__toy_chat_fine_tuning.jsonl": {"user-missing": 1},
+		// Validation files of 2 examples: the 10-example minimum is the training file's.
+		"akshata29-finetuning__conv_dpo_val.jsonl": {"too-few-examples": 1},
+		"akshata29-finetuning__conv_sft_val.jsonl": {"too-few-examples": 1},
 	}
 	for _, path := range files {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			for _, target := range []string{TargetOpenAI, TargetAzure} {
-				res, err := ValidateFile(context.Background(), path, Options{Target: target})
+				// As the CLI does with --kind auto: the file name says validation data.
+				res, err := ValidateFile(context.Background(), path, Options{Target: target, Validation: LooksLikeValidationFile(path)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -598,5 +600,47 @@ func TestImageTokensEndToEnd(t *testing.T) {
 	res := run(t, in, Options{Target: TargetOpenAI})
 	if res.Tokens == nil || res.Tokens.ImagesUnknown != 1 {
 		t.Errorf("images of unknown size: %+v", res.Tokens)
+	}
+}
+
+// TestValidationFileMinimum: fewer than 10 examples fail a training file but
+// only warn for a validation file (the minimum is documented for training data).
+func TestValidationFileMinimum(t *testing.T) {
+	line := `{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}` + "\n"
+	data := strings.Repeat(line, 3)
+	for _, tc := range []struct {
+		valid bool
+		want  report.Severity
+	}{{false, report.Error}, {true, report.Warning}} {
+		res, err := Validate(context.Background(), strings.NewReader(data), "x.jsonl", Options{Target: "openai", Validation: tc.valid, NoTokens: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, f := range res.Findings {
+			if f.Rule == "too-few-examples" {
+				found = true
+				if f.Severity != tc.want {
+					t.Errorf("validation=%v: severity %v, want %v", tc.valid, f.Severity, tc.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("validation=%v: too-few-examples found=%v ok=%v", tc.valid, found, res.OK)
+		}
+		if res.OK != tc.valid {
+			t.Errorf("validation=%v: OK=%v", tc.valid, res.OK)
+		}
+	}
+}
+
+func TestLooksLikeValidationFile(t *testing.T) {
+	for name, want := range map[string]bool{
+		"valid.jsonl": true, "data/conv_sft_val.jsonl": true, "validation_set.jsonl": true, "eval-2.jsonl": true,
+		"train.jsonl": false, "training_set.jsonl": false, "interval.jsonl": false, "devices.jsonl": false, "/tmp/val/train.jsonl": false,
+	} {
+		if got := LooksLikeValidationFile(name); got != want {
+			t.Errorf("%s: %v, want %v", name, got, want)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ftprep/ftprep/pkg/jsonl"
@@ -31,6 +32,9 @@ type Options struct {
 	Workers  int    // worker goroutines; 0 = GOMAXPROCS
 	NoTokens bool   // skip token counting (and the statistics)
 	Epochs   int    // epochs for the billed-token estimate; 0 = the service's automatic choice
+	// Validation marks a validation file: too-few-examples is then a warning, since
+	// the service documents its 10-example minimum for training files only.
+	Validation bool
 
 	// Progress, when set, is called now and then (on one goroutine) with the input bytes read so far.
 	Progress func(read int64)
@@ -202,4 +206,19 @@ func (k *Checker) Check(n int, raw []byte) ([]report.Finding, Line) {
 		l.Tokens = out.ex.Tokens
 	}
 	return out.findings, l
+}
+
+// LooksLikeValidationFile reports whether a file name says it holds validation
+// data ("valid.jsonl", "conv_sft_val.jsonl", "eval-set.jsonl", "validation_set.jsonl"):
+// a word val, valid, validation, eval, dev or test in the base name.
+func LooksLikeValidationFile(path string) bool {
+	base := strings.ToLower(filepath.Base(path))
+	words := strings.FieldsFunc(base, func(r rune) bool { return r < 'a' || r > 'z' })
+	for _, w := range words {
+		switch w {
+		case "val", "valid", "validation", "eval", "evaluation", "dev", "test", "holdout":
+			return true
+		}
+	}
+	return false
 }
