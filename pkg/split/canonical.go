@@ -1,49 +1,65 @@
 package split
 
 import (
+	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/ftprep/ftprep/pkg/jsonl"
 )
 
-// hexDigits spell \u00XX escapes.
-const hexDigits = "0123456789abcdef"
+// canonicalizer gives one line's canonical JSON (jsonl.Canonical: key order,
+// whitespace and string escaping do not matter) and the canonical form of the
+// value at the --group-by pointer. One per worker goroutine; not safe for
+// concurrent use.
+type canonicalizer struct {
+	p    jsonl.Parser
+	toks []string // --group-by pointer tokens (nil: no grouping)
+	buf  []byte
+	gbuf []byte
+}
 
-// appendString appends s as a canonical JSON string, escaped as jsonl.Canonical
-// does (\" \\ \b \f \n \r \t, other controls as \u00XX; invalid UTF-8 as U+FFFD).
-func appendString(dst []byte, s []byte) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c == '\b':
-			dst = append(dst, '\\', 'b')
-		case c == '\f':
-			dst = append(dst, '\\', 'f')
-		case c < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-		case c < utf8.RuneSelf:
-			dst = append(dst, c)
-		default:
-			r, n := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, "\uFFFD"...) // as encoding/json decodes invalid UTF-8
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-			continue
-		}
-		i++
+func newCanonicalizer(toks []string) *canonicalizer {
+	return &canonicalizer{p: jsonl.Parser{AliasLine: true}, toks: toks}
+}
+
+// canon returns line's canonical form and, when the pointer resolves, the
+// canonical form of the value there (found). Both slices are reused by the
+// next call.
+func (c *canonicalizer) canon(line []byte) (canon, group []byte, found bool, err error) {
+	v, serr := c.p.Parse(line)
+	if serr != nil {
+		return nil, nil, false, serr
 	}
-	return append(dst, '"')
+	c.buf = jsonl.Canonical(c.buf[:0], v)
+	if c.toks != nil {
+		if g := resolve(v, c.toks); g != nil {
+			c.gbuf = jsonl.Canonical(c.gbuf[:0], g)
+			return c.buf, c.gbuf, true, nil
+		}
+	}
+	return c.buf, nil, false, nil
+}
+
+// resolve returns the value at the pointer tokens, or nil when there is none.
+func resolve(v *jsonl.Value, toks []string) *jsonl.Value {
+	for _, t := range toks {
+		switch v.Kind {
+		case jsonl.Object:
+			v = v.Get(t)
+		case jsonl.Array:
+			i, err := strconv.Atoi(t)
+			if err != nil || i < 0 || i >= len(v.Elems) || (len(t) > 1 && t[0] == '0') || t[0] == '+' {
+				return nil
+			}
+			v = v.Elems[i]
+		default:
+			return nil
+		}
+		if v == nil {
+			return nil
+		}
+	}
+	return v
 }
 
 // parsePointer splits an RFC 6901 JSON pointer into unescaped reference tokens.

@@ -12,8 +12,7 @@ import (
 )
 
 // parse builds a jsonl.Value tree for one line with encoding/json's tokenizer:
-// the test oracle for the canonical scanner. (The placeholder jsonl.Parse on
-// main reads one token too many after every value, so it cannot serve yet.)
+// an oracle independent of jsonl's parser for the canonicalizer.
 func parse(line []byte) (*jsonl.Value, error) {
 	d := json.NewDecoder(bytes.NewReader(line))
 	d.UseNumber()
@@ -88,7 +87,7 @@ func decodeValue(d *json.Decoder) (*jsonl.Value, error) {
 // escaped, as \n-style or \u00XX), numbers as written. Two lines that differ
 // only in key order, whitespace or string escaping have the same form.
 //
-// Local stand-in until jsonl.Canonical lands (the jsonl area owns that).
+// The test oracle for jsonl.Canonical as split uses it, built independently.
 func appendCanonical(dst []byte, v *jsonl.Value) []byte {
 	switch v.Kind {
 	case jsonl.Null:
@@ -98,7 +97,7 @@ func appendCanonical(dst []byte, v *jsonl.Value) []byte {
 	case jsonl.Number:
 		return append(dst, v.Num...)
 	case jsonl.String:
-		return appendString(dst, []byte(v.Str))
+		return jsonl.AppendString(dst, v.Str)
 	case jsonl.Array:
 		dst = append(dst, '[')
 		for i, e := range v.Elems {
@@ -119,32 +118,10 @@ func appendCanonical(dst []byte, v *jsonl.Value) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, []byte(m.Key))
+			dst = jsonl.AppendString(dst, m.Key)
 			dst = append(dst, ':')
 			dst = appendCanonical(dst, m.Value)
 		}
 		return append(dst, '}')
 	}
-}
-
-// resolve returns the value at the pointer tokens, or nil when there is none.
-func resolve(v *jsonl.Value, toks []string) *jsonl.Value {
-	for _, t := range toks {
-		switch v.Kind {
-		case jsonl.Object:
-			v = v.Get(t)
-		case jsonl.Array:
-			i, err := strconv.Atoi(t)
-			if err != nil || i < 0 || i >= len(v.Elems) || (len(t) > 1 && t[0] == '0') || t[0] == '+' {
-				return nil
-			}
-			v = v.Elems[i]
-		default:
-			return nil
-		}
-		if v == nil {
-			return nil
-		}
-	}
-	return v
 }

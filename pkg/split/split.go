@@ -122,32 +122,31 @@ func hash16(domain byte, b []byte) [16]byte {
 // hookFunc returns the validation hook: on a worker, for each valid line, the
 // hash of its canonical JSON and the key of its unit (group value or content).
 func hookFunc(toks []string, grouped bool) func(raw []byte, ok bool) any {
-	pool := sync.Pool{New: func() any {
-		s := &canonScanner{}
-		if grouped {
-			s.setPointer(toks)
-			s.onFound = func(c []byte) { s.group = hash16('g', c) }
-		}
-		return s
-	}}
+	if !grouped {
+		toks = nil
+	} else if toks == nil {
+		toks = []string{} // the empty pointer: the whole line
+	}
+	pool := sync.Pool{New: func() any { return newCanonicalizer(toks) }}
 	return func(raw []byte, ok bool) any {
 		if !ok {
 			return nil
 		}
-		s := pool.Get().(*canonScanner)
-		defer pool.Put(s)
+		c := pool.Get().(*canonicalizer)
+		defer pool.Put(c)
 		li := &lineInfo{}
-		c, err := s.canon(raw)
+		canon, group, found, err := c.canon(raw)
 		if err != nil {
-			// The validator accepted what the canonicaliser did not: hash the raw bytes.
+			// The validator accepted what the parser did not: hash the raw bytes.
 			li.content = hash16('r', raw)
 			li.key = binary.LittleEndian.Uint64(li.content[:8])
 			return li
 		}
-		li.content = hash16('c', c)
+		li.content = hash16('c', canon)
 		li.key = binary.LittleEndian.Uint64(li.content[:8])
-		if grouped && s.found {
-			li.key, li.hasGroup = binary.LittleEndian.Uint64(s.group[:8]), true
+		if found {
+			g := hash16('g', group)
+			li.key, li.hasGroup = binary.LittleEndian.Uint64(g[:8]), true
 		}
 		return li
 	}

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ftprep/ftprep/pkg/testenv"
 )
@@ -594,7 +595,7 @@ func TestPointer(t *testing.T) {
 	}
 }
 
-// FuzzCanonical checks the byte-level canonical scanner against the tree
+// FuzzCanonical checks the canonicalizer (jsonl.Parser + jsonl.Canonical) against the tree
 // oracle (encoding/json tokens + appendCanonical), including the value found at
 // a JSON pointer, and that it never panics on bad input.
 func FuzzCanonical(f *testing.F) {
@@ -616,16 +617,15 @@ func FuzzCanonical(f *testing.F) {
 		if !ok {
 			toks = nil
 		}
-		var found []byte
-		s := &canonScanner{}
-		s.setPointer(toks)
-		s.onFound = func(c []byte) { found = append([]byte(nil), c...) }
-		got, err := s.canon(line)
-		if !json.Valid(line) {
-			return // only: no panic
+		if toks == nil {
+			toks = []string{}
+		}
+		got, found, _, err := newCanonicalizer(toks).canon(line)
+		if !json.Valid(line) || !utf8.Valid(line) {
+			return // only: no panic (the validator refuses these lines before the hook)
 		}
 		if err != nil {
-			t.Fatalf("scanner refused valid JSON %q: %v", line, err)
+			t.Fatalf("canonicalizer refused valid JSON %q: %v", line, err)
 		}
 		v, perr := parse(line)
 		if perr != nil {
