@@ -339,10 +339,13 @@ func (c *counts) lineMode(ctx context.Context, r io.Reader, rep *Report, emit fu
 			}
 		}
 		rep.LinesIn++
+		d := l.Data
+		if l.NoEOL && len(d) > 0 && d[len(d)-1] == '\r' {
+			d, l.CR = d[:len(d)-1], true // a CRLF cut after its CR at the end of the input
+		}
 		if l.CR {
 			c.crlf++
 		}
-		d := l.Data
 		if bytes.HasPrefix(d, bom) {
 			d = d[3:]
 			c.strayBOM++
