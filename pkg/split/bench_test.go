@@ -25,7 +25,7 @@ func BenchmarkHook(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for _, l := range lines {
-			h(l, true)
+			h(l, nil, true)
 		}
 	}
 }

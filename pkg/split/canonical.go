@@ -30,14 +30,20 @@ func (c *canonicalizer) canon(line []byte) (canon, group []byte, found bool, err
 	if serr != nil {
 		return nil, nil, false, serr
 	}
+	canon, group, found = c.value(v)
+	return canon, group, found, nil
+}
+
+// value is canon for a line the caller has parsed already.
+func (c *canonicalizer) value(v *jsonl.Value) (canon, group []byte, found bool) {
 	c.buf = jsonl.Canonical(c.buf[:0], v)
 	if c.toks != nil {
 		if g := resolve(v, c.toks); g != nil {
 			c.gbuf = jsonl.Canonical(c.gbuf[:0], g)
-			return c.buf, c.gbuf, true, nil
+			return c.buf, c.gbuf, true
 		}
 	}
-	return c.buf, nil, false, nil
+	return c.buf, nil, false
 }
 
 // resolve returns the value at the pointer tokens, or nil when there is none.

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/ftprep/ftprep/pkg/atomicfile"
+	"github.com/ftprep/ftprep/pkg/jsonl"
 	"github.com/ftprep/ftprep/pkg/report"
 	"github.com/ftprep/ftprep/pkg/validate"
 )
@@ -121,27 +122,29 @@ func hash16(domain byte, b []byte) [16]byte {
 
 // hookFunc returns the validation hook: on a worker, for each valid line, the
 // hash of its canonical JSON and the key of its unit (group value or content).
-func hookFunc(toks []string, grouped bool) func(raw []byte, ok bool) any {
+func hookFunc(toks []string, grouped bool) func(raw []byte, v *jsonl.Value, ok bool) any {
 	if !grouped {
 		toks = nil
 	} else if toks == nil {
 		toks = []string{} // the empty pointer: the whole line
 	}
 	pool := sync.Pool{New: func() any { return newCanonicalizer(toks) }}
-	return func(raw []byte, ok bool) any {
+	return func(raw []byte, v *jsonl.Value, ok bool) any {
 		if !ok {
 			return nil
 		}
 		c := pool.Get().(*canonicalizer)
 		defer pool.Put(c)
 		li := &lineInfo{}
-		canon, group, found, err := c.canon(raw)
-		if err != nil {
-			// The validator accepted what the parser did not: hash the raw bytes.
-			li.content = hash16('r', raw)
-			li.key = binary.LittleEndian.Uint64(li.content[:8])
-			return li
+		if v == nil { // not from the validator's parser (direct calls): parse here
+			var serr *jsonl.SyntaxError
+			if v, serr = c.p.Parse(raw); serr != nil {
+				li.content = hash16('r', raw)
+				li.key = binary.LittleEndian.Uint64(li.content[:8])
+				return li
+			}
 		}
+		canon, group, found := c.value(v)
 		li.content = hash16('c', canon)
 		li.key = binary.LittleEndian.Uint64(li.content[:8])
 		if found {
@@ -289,7 +292,7 @@ func Split(ctx context.Context, inputs []string, o Options) (*Result, error) {
 				if _, err := in.f.ReadAt(buf, e.off); err != nil && readErr == nil {
 					readErr = err
 				}
-				li, _ = hook(buf, true).(*lineInfo)
+				li, _ = hook(buf, nil, true).(*lineInfo)
 			}
 			if l.Errors > 0 || li == nil {
 				e.bad = true

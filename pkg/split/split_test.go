@@ -547,7 +547,7 @@ func TestCanonical(t *testing.T) {
 		{`{"s":"\/"}`, `{"s":"/"}`},
 	}
 	for _, p := range same {
-		if a, b := hookFunc(nil, false)([]byte(p[0]), true).(*lineInfo), hookFunc(nil, false)([]byte(p[1]), true).(*lineInfo); a.content != b.content {
+		if a, b := hookFunc(nil, false)([]byte(p[0]), nil, true).(*lineInfo), hookFunc(nil, false)([]byte(p[1]), nil, true).(*lineInfo); a.content != b.content {
 			t.Errorf("%s and %s hash differently", p[0], p[1])
 		}
 	}
@@ -558,7 +558,7 @@ func TestCanonical(t *testing.T) {
 		{`{"a":1,"a":2}`, `{"a":2,"a":1}`},
 	}
 	for _, p := range differ {
-		if a, b := hookFunc(nil, false)([]byte(p[0]), true).(*lineInfo), hookFunc(nil, false)([]byte(p[1]), true).(*lineInfo); a.content == b.content {
+		if a, b := hookFunc(nil, false)([]byte(p[0]), nil, true).(*lineInfo), hookFunc(nil, false)([]byte(p[1]), nil, true).(*lineInfo); a.content == b.content {
 			t.Errorf("%s and %s hash the same", p[0], p[1])
 		}
 	}

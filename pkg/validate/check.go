@@ -85,12 +85,14 @@ type lineCheck struct {
 type parseFunc func(line []byte) (*jsonl.Value, *jsonl.SyntaxError)
 
 // checkLine runs every check on one non-blank line and fills out.
-func (c *config) checkLine(out *lineOut, raw []byte, parse parseFunc) {
+// It returns the line's parsed tree (nil when the line is not JSON), valid
+// until the worker parses its next line.
+func (c *config) checkLine(out *lineOut, raw []byte, parse parseFunc) *jsonl.Value {
 	lc := &lineCheck{cfg: c, raw: raw, out: out, parse: parse}
 	out.hash = maphash.Bytes(hashSeed, raw)
 	v := lc.guard("syntax", func() *jsonl.Value { return lc.syntax() })
 	if v == nil {
-		return
+		return nil
 	}
 	lc.guard("structure", func() *jsonl.Value {
 		if testPanic != nil {
@@ -99,6 +101,7 @@ func (c *config) checkLine(out *lineOut, raw []byte, parse parseFunc) {
 		lc.structure(v)
 		return nil
 	})
+	return v
 }
 
 // guard runs one stage of the checks, turning a panic into an internal-error finding.

@@ -187,9 +187,9 @@ func (c *config) checkPhysical(out *lineOut, l jsonl.Line, parse parseFunc) {
 		}
 		return
 	}
-	c.checkLine(out, l.Data, parse)
+	v := c.checkLine(out, l.Data, parse)
 	if c.o.Hook != nil {
-		out.hook = c.o.Hook(l.Data, out.errors == 0)
+		out.hook = c.o.Hook(l.Data, v, out.errors == 0)
 	}
 }
 

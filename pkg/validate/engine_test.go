@@ -108,7 +108,7 @@ func TestHookAndOnLine(t *testing.T) {
 	in := "\xEF\xBB\xBF" + okLine + "\r\n\n" + bad + "\n" + dpo + "\n" + okLine
 	var lines []Line
 	o := Options{Workers: 3,
-		Hook:   func(raw []byte, ok bool) any { return fmt.Sprintf("%v:%d", ok, len(raw)) },
+		Hook:   func(raw []byte, _ *jsonl.Value, ok bool) any { return fmt.Sprintf("%v:%d", ok, len(raw)) },
 		OnLine: func(l Line) { lines = append(lines, l) }}
 	run(t, in, o)
 	type L struct {

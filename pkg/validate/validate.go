@@ -44,7 +44,9 @@ type Options struct {
 	// ok covers the line's own checks; the file-level verdicts decided in line
 	// order (mixed-formats, duplicate-example) are not known yet and only show in
 	// the Line passed to OnLine (Line.Errors).
-	Hook func(raw []byte, ok bool) any
+	// v is the line's parsed tree (nil when it is not JSON), valid only during
+	// the call too: callers that need the JSON use it instead of parsing again.
+	Hook func(raw []byte, v *jsonl.Value, ok bool) any
 	// OnLine, when set, is called for every physical line, in line order, on one
 	// goroutine (the caller's), after the line's findings are final.
 	OnLine func(l Line)
