@@ -34,17 +34,30 @@ func List(ctx context.Context, client openai.Client, cfg azconn.Config, purpose 
 		p.Purpose = openai.String(purpose)
 	}
 	out := []Remote{}
+	err := eachFile(ctx, client, p, func(f openai.FileObject) bool {
+		out = append(out, remote(f))
+		return true
+	})
+	return out, cfg.Explain("list files", err)
+}
+
+// eachFile calls fn for every file the service lists, page after page, until
+// fn returns false. A file seen twice ends the listing: a service repeating a
+// page (has_more stuck at true) would otherwise loop forever.
+func eachFile(ctx context.Context, client openai.Client, p openai.FileListParams, fn func(openai.FileObject) bool) error {
 	it := client.Files.ListAutoPaging(ctx, p)
 	seen := map[string]bool{}
 	for it.Next() {
 		f := it.Current()
 		if seen[f.ID] {
-			break // a service repeating a page (has_more stuck at true) would loop forever
+			break
 		}
 		seen[f.ID] = true
-		out = append(out, remote(f))
+		if !fn(f) {
+			break
+		}
 	}
-	return out, cfg.Explain("list files", it.Err())
+	return it.Err()
 }
 
 // Show returns one file.

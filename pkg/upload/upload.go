@@ -276,23 +276,19 @@ func reuse(ctx context.Context, client openai.Client, cfg azconn.Config, path, v
 // findExisting returns a fine-tune file named name of size bytes that is usable
 // (not failed or deleted), or nil.
 func findExisting(ctx context.Context, client openai.Client, name string, size int64) (*openai.FileObject, error) {
-	it := client.Files.ListAutoPaging(ctx, openai.FileListParams{Purpose: openai.String("fine-tune")})
-	seen := map[string]bool{}
-	for it.Next() {
-		f := it.Current()
-		if seen[f.ID] {
-			break // a service repeating a page (has_more stuck at true) would loop forever
-		}
-		seen[f.ID] = true
+	var found *openai.FileObject
+	err := eachFile(ctx, client, openai.FileListParams{Purpose: openai.String("fine-tune")}, func(f openai.FileObject) bool {
 		switch f.Status {
 		case "error", "deleted", "deleting":
-			continue
+			return true
 		}
 		if f.Filename == name && f.Bytes == size {
-			return &f, nil
+			found = &f
+			return false
 		}
-	}
-	return nil, it.Err()
+		return true
+	})
+	return found, err
 }
 
 // uploadParts sends the file through the Uploads API: create, parts in
