@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -130,9 +129,7 @@ func (a *app) runFix(ctx context.Context, o fixOptions) error {
 		return ioErr(err)
 	}
 	if o.Output != "-" && (o.Format == "json" || (o.Format == "" && !isTerminal(a.out))) {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := writeJSON(a.out, rep); err != nil {
 			return ioErr(err)
 		}
 		return nil

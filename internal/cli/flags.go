@@ -1,6 +1,11 @@
 package cli
 
-import ucli "github.com/urfave/cli/v3"
+import (
+	"encoding/json"
+	"io"
+
+	ucli "github.com/urfave/cli/v3"
+)
 
 // Flags and checks several commands share. Each command keeps its own help
 // text where the meaning differs (e.g. --model, --target).
@@ -33,4 +38,11 @@ func checkTarget(command, t string) error {
 		return usageErr("%s: --target must be azure or openai, got %q", command, t)
 	}
 	return nil
+}
+
+// writeJSON writes v as indented JSON: the --format json output of every command.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -335,12 +334,6 @@ func targetOf(k azconn.Kind) string {
 		return "openai"
 	}
 	return "azure"
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 // followErr reports why following a job stopped; an interrupt stops the

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -150,9 +149,7 @@ func (a *app) runSplit(ctx context.Context, o splitOptions) error {
 	}
 	m := res.Manifest
 	if o.Format == "json" || (o.Format == "" && !isTerminal(a.out)) {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(m); err != nil {
+		if err := writeJSON(a.out, m); err != nil {
 			return ioErr(err)
 		}
 		return nil

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -189,9 +188,7 @@ func (a *app) runUpload(ctx context.Context, o uploadOpts) error {
 		files = append(files, f)
 	}
 	if o.format == "json" {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"files": files}); err != nil {
+		if err := writeJSON(a.out, map[string]any{"files": files}); err != nil {
 			return ioErr(err)
 		}
 	} else {
@@ -395,9 +392,7 @@ func (a *app) filesCommand() *ucli.Command {
 // printRemotes prints files as a table or as {"files": [...]}.
 func (a *app) printRemotes(format string, fs []upload.Remote) error {
 	if format == "json" {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"files": fs}); err != nil {
+		if err := writeJSON(a.out, map[string]any{"files": fs}); err != nil {
 			return ioErr(err)
 		}
 		return nil
