@@ -303,7 +303,9 @@ func transform(ctx context.Context, r io.Reader, w *bufio.Writer, o Options, wri
 		if err := d.Decode(&raw); err == nil && bytes.ContainsAny(raw, "\n") {
 			return c.jsonModeFrom(ctx, d, raw, rep, emit)
 		}
-		rest = io.MultiReader(bytes.NewReader(rec.buf.Bytes()), br)
+		// Replay what the guess read, then whatever it left unread of rest (part of
+		// head may be among it: the decoder reads in chunks).
+		rest = io.MultiReader(bytes.NewReader(rec.buf.Bytes()), rest)
 	}
 	return c.lineMode(ctx, rest, rep, emit)
 }
@@ -340,8 +342,10 @@ func (c *counts) lineMode(ctx context.Context, r io.Reader, rep *Report, emit fu
 		}
 		rep.LinesIn++
 		d := l.Data
-		if l.NoEOL && len(d) > 0 && d[len(d)-1] == '\r' {
-			d, l.CR = d[:len(d)-1], true // a CRLF cut after its CR at the end of the input
+		if n := len(bytes.TrimRight(d, "\r")); n < len(d) {
+			// More CRs before the line end ("\r\r\n"), or a CRLF cut after its CR at
+			// the end of the input: all line-ending residue, outside any JSON value.
+			d, l.CR = d[:n], true
 		}
 		if l.CR {
 			c.crlf++
@@ -373,6 +377,9 @@ func (c *counts) jsonMode(ctx context.Context, r io.Reader, array bool, rep *Rep
 		var raw json.RawMessage
 		if err := d.Decode(&raw); err != nil {
 			return fmt.Errorf("JSON array element %d (byte %d): %v; nothing converted", n, d.InputOffset(), err)
+		}
+		if raw[0] != '{' { // Decode trims whitespace: raw starts with the value
+			return fmt.Errorf("JSON array element %d (byte %d) is not an object, so this is not an array of examples; nothing converted", n, d.InputOffset())
 		}
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {

@@ -261,3 +261,26 @@ func FuzzFix(f *testing.F) {
 		}
 	})
 }
+
+// TestLongInvalidFirstLineKept: a first line that starts like an object but is
+// not JSON, longer than the JSON decoder's first read, is replayed whole.
+func TestLongInvalidFirstLineKept(t *testing.T) {
+	first := "{" + strings.Repeat("x", 5000)
+	in := first + "\n" + `{"a":1}` + "\n"
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), strings.NewReader(in), &out, Options{Target: "openai"}); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != in {
+		t.Fatalf("lost data: %d bytes in, %d out", len(in), out.Len())
+	}
+}
+
+// TestArrayOfNonObjectsRefused: a whole-file array whose elements are not
+// objects is not an array of examples and is not converted.
+func TestArrayOfNonObjectsRefused(t *testing.T) {
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), strings.NewReader("[[]]"), &out, Options{Target: "openai"}); err == nil {
+		t.Fatalf("converted to %q", out.String())
+	}
+}
